@@ -1,9 +1,9 @@
 """The question modules. Each one has:
 
-    MODULE = "q4_confusion"
-    TITLE = "..."                                   # for `reportgen list`
-    def runs(profile, config) -> dict[str, RunSpec] # the runs it needs, as plain data
-    def answer(ctx: Context) -> Section             # finished runs in, a section out
+MODULE = "q4_confusion"
+TITLE = "..."                                   # for `reportgen list`
+def runs(profile, config) -> dict[str, RunSpec] # the runs it needs, as plain data
+def answer(ctx: Context) -> Section             # finished runs in, a section out
 """
 
 from __future__ import annotations

@@ -85,6 +85,4 @@ def get_profile(name: str) -> Profile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise UserError(
-            f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}"
-        ) from None
+        raise UserError(f"unknown profile {name!r}: choose one of {', '.join(PROFILES)}") from None

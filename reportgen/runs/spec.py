@@ -94,7 +94,7 @@ def base_run(
     *,
     kind: Literal["cnn", "dnn"] = "cnn",
     normalize: bool = True,
-    augment: AugmentSpec | None = AugmentSpec(),  # noqa: B008 - frozen, safe as a default
+    augment: AugmentSpec | None = AugmentSpec(),
     seed: int = 0,
     val_fraction: float = 0.1,
 ) -> RunSpec:

@@ -1,0 +1,38 @@
+"""The runs the modules share, defined once: q1, q4..q8 read the same CNN run, q2 its matched
+DNN, and q3's normalization x augmentation grid contains the CNN run itself."""
+
+from __future__ import annotations
+
+from reportgen.config import Config
+from reportgen.profiles import Profile
+from reportgen.runs.spec import AugmentSpec, RunSpec, base_run
+
+
+def cnn_run(profile: Profile, config: Config) -> RunSpec:
+    return base_run("cnn", profile, val_fraction=config.data.val_fraction)
+
+
+def dnn_run(profile: Profile, config: Config) -> RunSpec:
+    return base_run("dnn", profile, kind="dnn", val_fraction=config.data.val_fraction)
+
+
+def ablation_name(normalize: bool, augment: bool, seed: int) -> str:
+    return f"cnn-norm{'+' if normalize else '-'}-aug{'+' if augment else '-'}-seed{seed}"
+
+
+def ablation_runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
+    """The 2x2 grid (normalization on/off x augmentation on/off), once per profile seed."""
+    runs = {}
+    for seed in profile.seeds:
+        for normalize in (False, True):
+            for augment in (False, True):
+                name = ablation_name(normalize, augment, seed)
+                runs[name] = base_run(
+                    name,
+                    profile,
+                    normalize=normalize,
+                    augment=AugmentSpec() if augment else None,
+                    seed=seed,
+                    val_fraction=config.data.val_fraction,
+                )
+    return runs

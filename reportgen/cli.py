@@ -1,0 +1,130 @@
+"""The command line. Every error a user can fix exits 2 with one line (--debug: traceback)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from reportgen.config import LANGS, Config, load_config
+from reportgen.errors import UserError
+from reportgen.profiles import PROFILES
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line and exit 2, like every other user error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    p = _Parser(add_help=False)
+    g = p.add_argument_group("settings (override reportgen.toml)")
+    g.add_argument("--student-id", help="student ID, e.g. R05942017")
+    g.add_argument("--name", help="student name")
+    g.add_argument("--department", help="department and year, e.g. 電機三")
+    g.add_argument("--template", help="course template (reportgen list templates)")
+    g.add_argument("--lang", choices=LANGS, help="language of the generated text")
+    g.add_argument("--output", help="where to write the PDF (default Report.pdf)")
+    g.add_argument(
+        "--data", help="training data: train.csv, fer2013.csv or an image folder (.gz too)"
+    )
+    g.add_argument("--val-fraction", type=float, help="share of train held out for validation")
+    g.add_argument(
+        "--profile", choices=tuple(PROFILES), help="tiny (tests), quick (demo), full (hand-in)"
+    )
+    g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
+    g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")
+    g.add_argument("--filter-layer", help="q6: the convolutional layer to visualize")
+    g.add_argument("--quiet", action="store_true", help="no progress bars")
+    g.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's logs")
+    return p
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common_flags()
+    p = _Parser(prog="reportgen", description="Builds the FER2013 homework Report.pdf.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub.add_parser(
+        "build", parents=[common], help="train what is missing and build the whole report"
+    )
+    r = sub.add_parser(
+        "run", parents=[common], help="recompute one section and re-render the report"
+    )
+    r.add_argument("modules", nargs="+", metavar="MODULE", help="q1..q8 or a module name")
+    t = sub.add_parser(
+        "train", parents=[common], help="train the runs the report needs, nothing else"
+    )
+    t.add_argument(
+        "runs", nargs="*", metavar="RUN", help="only these runs (names from `reportgen list runs`)"
+    )
+    ls = sub.add_parser(
+        "list", parents=[common], help="modules, runs and what is cached, templates"
+    )
+    ls.add_argument("what", nargs="?", choices=("modules", "runs", "templates"), default=None)
+    c = sub.add_parser("clean", parents=[common], help="remove built sections and unfinished runs")
+    c.add_argument(
+        "--runs", action="store_true", help="also remove finished runs the report no longer uses"
+    )
+    k = sub.add_parser(
+        "check", parents=[common], help="is the report there and whole? (what CI runs)"
+    )
+    k.add_argument("pdf", nargs="?", help="the PDF to check (default: the configured output)")
+    sub.add_parser("init", parents=[common], help="write reportgen.toml and an answers/ folder")
+    pr = sub.add_parser(
+        "predict", parents=[common], help="write the Kaggle submission from the CNN run"
+    )
+    pr.add_argument("--test", required=True, help="the course's test.csv (id,feature)")
+    pr.add_argument("-o", "--out", default="submission.csv", help="submission file (id,label)")
+    return p
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in vars(args).items() if v is not None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.debug:
+        os.environ["REPORTGEN_DEBUG"] = "1"
+    try:
+        config = load_config(Path.cwd(), overrides(args))
+        from reportgen import commands
+
+        return getattr(commands, f"cmd_{args.command}")(config, args)
+    except UserError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"reportgen: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(
+            "reportgen: interrupted (finished epochs are checkpointed; run again to resume)",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as exc:  # a bug, not bad input: still one line unless --debug
+        if args.debug:
+            raise
+        print(
+            f"reportgen: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def config_summary(config: Config) -> str:
+    data = config.data.path or "embedded synthetic faces"
+    return (
+        f"template {config.report.template}, lang {config.report.lang}, "
+        f"profile {config.training.profile}, data {data}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

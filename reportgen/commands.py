@@ -1,0 +1,244 @@
+"""One function per CLI command: (config, parsed args) -> exit code."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import questions
+from reportgen.config import CONFIG_FILE, Config
+from reportgen.errors import UserError
+from reportgen.progress import reporter
+from reportgen.project import Project
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)
+
+
+def _require_student(config: Config) -> None:
+    if not config.student.id:
+        raise UserError(
+            "no student ID: pass --student-id R0XXXXXXX or set student.id in reportgen.toml"
+        )
+
+
+def cmd_build(config: Config, args: argparse.Namespace) -> int:
+    from reportgen.build import build
+
+    _require_student(config)
+    project = Project(config)
+    with reporter(args.quiet) as report:
+        pdf = build(project, report)
+    print(pdf)
+    return 0
+
+
+def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    from reportgen.build import build
+
+    _require_student(config)
+    modules = tuple(questions.resolve(m) for m in args.modules)
+    project = Project(config)
+    absent = [m for m in modules if m not in project.template.modules()]
+    if absent:
+        raise UserError(
+            f"template {project.template.id} has no question answered by {', '.join(absent)} "
+            f"(its modules: {', '.join(project.template.modules())})"
+        )
+    with reporter(args.quiet) as report:
+        pdf = build(project, report, recompute=modules)
+    print(pdf)
+    return 0
+
+
+def cmd_train(config: Config, args: argparse.Namespace) -> int:
+    project = Project(config)
+    specs = project.all_runs()
+    if args.runs:
+        names = {s.name for s in specs.values()}
+        unknown = sorted(set(args.runs) - names)
+        if unknown:
+            raise UserError(
+                f"no run named {', '.join(unknown)}: choose from {', '.join(sorted(names))}"
+            )
+        specs = {k: s for k, s in specs.items() if s.name in args.runs}
+    with reporter(args.quiet) as report:
+        for i, (key, spec) in enumerate(specs.items(), start=1):
+            trained = not project.store.has(spec, project.data)
+            run = project.store.ensure(
+                spec, project.data, report, f"run {i}/{len(specs)} {spec.name}"
+            )
+            state = "trained" if trained else "cached"
+            print(f"{spec.name}\t{key}\t{state}\tval_accuracy {run.metrics['val_accuracy']:.4f}")
+    return 0
+
+
+def cmd_list(config: Config, args: argparse.Namespace) -> int:
+    what = args.what
+    if what in (None, "templates"):
+        from reportgen.render.course import list_templates
+
+        print("templates:")
+        for t in list_templates():
+            mark = "*" if t.id == config.report.template else " "
+            print(f" {mark} {t.id:12s} {t.title}  [{', '.join(t.modules())}]")
+    if what in (None, "modules"):
+        print("modules:")
+        for module in questions.MODULES:
+            print(f"   {module:16s} {questions.load(module).TITLE}")
+    if what in (None, "runs"):
+        from reportgen.build import read_section
+
+        project = Project(config)
+        needed = project.all_runs()
+        print(f"runs of this report ({config.training.profile} profile):")
+        for key, spec in needed.items():
+            state = "cached" if project.store.has(spec, project.data) else "missing"
+            print(f"   {spec.name:28s} {key}  {state}")
+        print("sections:")
+        for module in project.template.modules():
+            state = "cached" if read_section(project, module) else "missing"
+            print(f"   {module:16s} {state}")
+        others = [c for c in project.store.cached() if c.key not in needed]
+        if others:
+            print("other cached runs (another profile, data or setting):")
+            for c in others:
+                acc = f"val_accuracy {c.val_accuracy:.4f}" if c.val_accuracy is not None else ""
+                print(f"   {c.name:28s} {c.key}  {c.problem or acc}")
+    return 0
+
+
+def cmd_clean(config: Config, args: argparse.Namespace) -> int:
+    project = Project(config)
+    removed = []
+    if config.build_dir.exists():
+        shutil.rmtree(config.build_dir)
+        removed.append(str(config.build_dir))
+    for hidden in (".partial", ".corrupt"):
+        folder = config.runs_dir / hidden
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed.append(str(folder))
+    if args.runs:
+        keep = set(project.all_runs())
+        n = project.store.clean(keep=keep)
+        removed.append(f"{n} runs the report does not use")
+    print("removed: " + (", ".join(removed) if removed else "nothing"))
+    return 0
+
+
+def cmd_check(config: Config, args: argparse.Namespace) -> int:
+    from reportgen.render.check import check_report
+    from reportgen.render.course import load_template
+
+    _require_student(config)
+    pdf = Path(args.pdf) if args.pdf else config.output_path
+    problems = check_report(pdf, load_template(config.report.template), config.student.id)
+    if problems:
+        for problem in problems:
+            print(f"{pdf}: {problem}", file=sys.stderr)
+        return 1
+    print(f"{pdf}: OK")
+    return 0
+
+
+INIT_TOML = """\
+# reportgen settings; every key can be overridden by its flag (reportgen build --help).
+[student]
+id = "{id}"
+name = "{name}"
+department = "{department}"
+
+[report]
+template = "{template}"   # reportgen list templates
+lang = "{lang}"             # zh or en
+output = "{output}"
+
+[data]
+path = "{data}"                 # empty: the embedded synthetic faces; else train.csv (or .gz)
+val_fraction = {val_fraction}
+
+[training]
+profile = "{profile}"        # tiny, quick or full
+
+[kaggle]
+# public = 0.70
+# private = 0.69
+
+[explain]
+filter_layer = "{filter_layer}"         # q6; empty: a middle convolutional layer
+"""
+
+ANSWERS_GUIDE = """\
+# Your own words
+
+Put a file named after a module here (q1_cnn.md, q3_augmentation.md, ...) and its Markdown is
+added after the generated draft of that section. To replace the draft's text instead, start
+the file with:
+
+    ---
+    mode: replace
+    collaborators: B06902000 王小明
+    ---
+
+Then `reportgen run q3` (or `reportgen build`) re-renders the report. reportgen never writes
+into this folder. This README is not used by any build.
+"""
+
+
+def cmd_init(config: Config, args: argparse.Namespace) -> int:
+    path = config.root / CONFIG_FILE
+    if path.exists():
+        raise UserError(f"{path} exists already; edit it, or remove it to start over")
+    text = INIT_TOML.format(
+        id=config.student.id,
+        name=config.student.name,
+        department=config.student.department,
+        template=config.report.template,
+        lang=config.report.lang,
+        output=config.report.output,
+        data=config.data.path,
+        val_fraction=config.data.val_fraction,
+        profile=config.training.profile,
+        filter_layer=config.explain.filter_layer,
+    )
+    path.write_text(text, encoding="utf-8")
+    config.answers_dir.mkdir(exist_ok=True)
+    guide = config.answers_dir / "README.md"
+    if not guide.exists():
+        guide.write_text(ANSWERS_GUIDE, encoding="utf-8")
+    print(f"wrote {path} and {config.answers_dir}/")
+    return 0
+
+
+def cmd_predict(config: Config, args: argparse.Namespace) -> int:
+    from questions._runs import cnn_run
+    from reportgen.data.loader import load_unlabelled
+    from reportgen.runs.pipeline import predict_probs
+
+    project = Project(config)
+    test = load_unlabelled(args.test)
+    spec = cnn_run(project.profile, config)
+    with reporter(args.quiet) as report:
+        run = project.store.ensure(spec, project.data, report, "run cnn")
+    labels = predict_probs(run.model, test.images).argmax(axis=1)
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "label"])
+        writer.writerows(zip(test.ids.tolist(), labels.tolist(), strict=True))
+    os.replace(tmp, out)
+    _say(
+        args,
+        f"wrote {len(labels)} predictions of run {run.key} (val_accuracy "
+        f"{run.metrics['val_accuracy']:.4f}) to {out}",
+    )
+    print(out)
+    return 0

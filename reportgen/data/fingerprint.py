@@ -1,0 +1,181 @@
+"""The data's fingerprint (a hash of the arrays, not of the path) and the cache that saves it.
+
+The cache lives in REPORTGEN_CACHE_DIR, else $XDG_CACHE_HOME/reportgen, else ~/.cache/reportgen:
+fingerprints.json maps a key (the loader's kind and the resolved path) to the source's stamp
+(size, mtime_ns and a digest of each file's name, size, mtime and inode), the fingerprint and the
+name of an .npz holding the parsed arrays, so a second load of unchanged files reads the .npz
+instead of parsing. Every write is atomic (temporary file + os.replace); a cache that cannot be
+read or written is ignored: it only costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from reportgen.data.types import LabelledImages, UnlabelledImages
+
+INDEX_NAME = "fingerprints.json"
+MAX_ENTRIES = 8  # npz files kept; each holds one data source's arrays (~80 MB for FER2013)
+_FINGERPRINT_TAG = b"reportgen data fingerprint v1\n"
+
+
+def fingerprint_dataset(
+    train: LabelledImages | None,
+    tests: Mapping[str, LabelledImages] | None = None,
+    unlabelled: UnlabelledImages | None = None,
+) -> str:
+    """sha256 (hex) of train, each test set in name order, then the unlabelled ids and images."""
+    digest = hashlib.sha256(_FINGERPRINT_TAG)
+    if train is not None:
+        _update(digest, "train.images", train.images)
+        _update(digest, "train.labels", train.labels)
+    for name in sorted(tests or {}):
+        _update(digest, f"tests.{name}.images", tests[name].images)
+        _update(digest, f"tests.{name}.labels", tests[name].labels)
+    if unlabelled is not None:
+        _update(digest, "unlabelled.ids", unlabelled.ids)
+        _update(digest, "unlabelled.images", unlabelled.images)
+    return digest.hexdigest()
+
+
+def _update(digest: Any, name: str, array: np.ndarray) -> None:
+    array = np.ascontiguousarray(array)
+    array = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    digest.update(f"{name} {array.dtype.str} {array.shape}\n".encode())
+    digest.update(memoryview(array).cast("B"))
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("REPORTGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "reportgen"
+
+
+def source_stamp(files: Sequence[Path]) -> dict[str, int | str]:
+    """What must stay the same for a cached result to hold: every file's size and mtime.
+
+    size is the total, mtime_ns the newest; listing digests each file's absolute path, size,
+    mtime and inode, so a renamed, added, removed or replaced file changes the stamp.
+    """
+    listing = hashlib.sha256()
+    size = newest = 0
+    for path in files:
+        st = os.stat(path)
+        size += st.st_size
+        newest = max(newest, st.st_mtime_ns)
+        listing.update(
+            f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
+        )
+    return {"files": len(files), "size": size, "mtime_ns": newest, "listing": listing.hexdigest()}
+
+
+@dataclass(frozen=True)
+class CacheHit:
+    fingerprint: str
+    arrays: dict[str, np.ndarray] | None  # None when the .npz is gone or unreadable
+
+
+def lookup(key: str, stamp: Mapping[str, Any]) -> CacheHit | None:
+    """The cached fingerprint (and arrays, if saved) for key, if stamp still matches."""
+    directory = cache_dir()
+    entry = _read_index(directory).get(key)
+    if not isinstance(entry, dict) or entry.get("stamp") != dict(stamp):
+        return None
+    fingerprint = entry.get("fingerprint")
+    if not isinstance(fingerprint, str):
+        return None
+    return CacheHit(fingerprint, _read_arrays(directory, entry.get("arrays"), fingerprint))
+
+
+def store(
+    key: str,
+    stamp: Mapping[str, Any],
+    fingerprint: str,
+    arrays: Mapping[str, np.ndarray] | None = None,
+) -> None:
+    """Record key's fingerprint (and arrays) under stamp; silently does nothing on OS errors."""
+    directory = cache_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        npz = None
+        if arrays is not None:
+            npz = f"arrays-{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+            payload = {**arrays, "_fingerprint": np.array(fingerprint)}
+            _write_atomic(directory / npz, lambda f: np.savez(f, **payload))
+        index = _read_index(directory)
+        index[key] = {
+            "stamp": dict(stamp),
+            "fingerprint": fingerprint,
+            "arrays": npz,
+            "written": time.time(),
+        }
+        _evict(directory, index)
+        text = json.dumps(index, indent=1, sort_keys=True)
+        _write_atomic(directory / INDEX_NAME, lambda f: f.write(text.encode()))
+    except OSError:
+        pass
+
+
+def _read_index(directory: Path) -> dict[str, Any]:
+    try:
+        index = json.loads((directory / INDEX_NAME).read_text())
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def _read_arrays(directory: Path, name: object, fingerprint: str) -> dict[str, np.ndarray] | None:
+    if not isinstance(name, str):
+        return None
+    try:
+        with np.load(directory / name, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except (OSError, ValueError, EOFError, KeyError):
+        return None
+    stored = arrays.pop("_fingerprint", None)
+    return arrays if stored is not None and str(stored) == fingerprint else None
+
+
+def _evict(directory: Path, index: dict[str, Any]) -> None:
+    """Keep the newest MAX_ENTRIES entries; delete the others' npz files."""
+    by_age = sorted(index, key=lambda k: _written(index[k]), reverse=True)
+    for key in by_age[MAX_ENTRIES:]:
+        entry = index.pop(key)
+        name = entry.get("arrays") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name not in _npz_names(index):
+            with contextlib.suppress(OSError):
+                (directory / name).unlink()
+
+
+def _written(entry: object) -> float:
+    written = entry.get("written") if isinstance(entry, dict) else None
+    return float(written) if isinstance(written, int | float) else 0.0
+
+
+def _npz_names(index: Mapping[str, Any]) -> set[str]:
+    return {e.get("arrays") for e in index.values() if isinstance(e, dict)}
+
+
+def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            write(f)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

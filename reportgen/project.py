@@ -1,0 +1,63 @@
+"""A configured project: its config, profile, course template, data and run store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from reportgen.config import Config
+from reportgen.data.types import Dataset
+from reportgen.profiles import Profile, get_profile
+from reportgen.runs.spec import RunSpec
+from reportgen.runs.store import RunStore
+
+
+@dataclass
+class Project:
+    config: Config
+    _data: Dataset | None = field(default=None, repr=False)
+
+    @cached_property
+    def profile(self) -> Profile:
+        return get_profile(self.config.training.profile)
+
+    @cached_property
+    def template(self):  # -> CourseTemplate
+        from reportgen.render.course import load_template
+
+        return load_template(self.config.report.template)
+
+    @cached_property
+    def store(self) -> RunStore:
+        return RunStore(self.config.runs_dir)
+
+    @property
+    def data(self) -> Dataset:
+        if self._data is None:
+            self._data = load_project_data(self.config, self.profile)
+        return self._data
+
+    def module_runs(self, module: str) -> dict[str, RunSpec]:
+        import questions
+
+        return questions.load(module).runs(self.profile, self.config)
+
+    def all_runs(self, modules: tuple[str, ...] | None = None) -> dict[str, RunSpec]:
+        """Every distinct run the modules need, by key (runs shared between modules once)."""
+        out: dict[str, RunSpec] = {}
+        for module in modules or self.template.modules():
+            for spec in self.module_runs(module).values():
+                out.setdefault(spec.key(self.data.fingerprint), spec)
+        return out
+
+
+def load_project_data(config: Config, profile: Profile) -> Dataset:
+    if not config.data.path:
+        from reportgen.data.synthetic import synthetic_dataset
+
+        return synthetic_dataset(profile.synthetic_images, seed=0)
+    from reportgen.data.loader import load_dataset
+
+    path = config.data.path
+    resolved = path if path.startswith("/") else str(config.root / path)
+    return load_dataset(resolved)

@@ -1,0 +1,178 @@
+"""What the report shows, before any HTML: the course template's questions, each with the
+answer blocks the sections give it, figures numbered, placeholders for missing modules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.config import StudentConfig
+from reportgen.render.course import CourseTemplate, Question, split_ref
+from reportgen.render.unicode import fold_ideographs as fold
+from reportgen.sections import Block, Figure, Section, Table, Text, placeholder
+
+_WIDTH = re.compile(r"^\d{1,3}(\.\d+)?(%|px|cm|mm|em)$")
+_NUMERIC = re.compile(r"^[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?\s*%?$", re.IGNORECASE)
+
+LABELS = {
+    "zh": {"figure": "圖 {n}：", "table": "表 {n}：", "html_lang": "zh-Hant"},
+    "en": {"figure": "Figure {n}: ", "table": "Table {n}: ", "html_lang": "en"},
+}
+
+
+def run_command(module: str) -> str:
+    """The command that fills a module's section: `reportgen run q3`."""
+    return f"reportgen run {module.split('_', 1)[0]}"
+
+
+@dataclass(frozen=True)
+class TextItem:
+    markdown: str
+    folder: Path | None  # where its relative images live (the section's folder)
+    placeholder: bool
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class TableItem:
+    label: str
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[tuple[str, bool], ...], ...]  # (cell, is it a number)
+    totals: tuple[tuple[tuple[str, bool], ...], ...]
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    label: str
+    caption: str
+    path: Path | None  # None: the file is missing or not a bare name in its folder
+    file: str
+    width: str
+    kind: str = "figure"
+
+
+Item = TextItem | TableItem | FigureItem
+
+
+@dataclass(frozen=True)
+class QuestionItem:
+    question: Question
+    anchor: str
+    items: tuple[Item, ...]
+    collaborators: str | None  # None: the template has no collaborators line here
+
+
+@dataclass(frozen=True)
+class PartItem:
+    title: str | None  # shown only when the document has several parts
+    questions: tuple[QuestionItem, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    lang: str
+    labels: Mapping[str, str]
+    student: StudentConfig
+    notice: str | None
+    parts: tuple[PartItem, ...]
+
+    def folders(self) -> set[Path]:
+        out: set[Path] = set()
+        for part in self.parts:
+            for q in part.questions:
+                for item in q.items:
+                    if isinstance(item, TextItem) and item.folder is not None:
+                        out.add(item.folder)
+                    elif isinstance(item, FigureItem) and item.path is not None:
+                        out.add(item.path.parent)
+        return out
+
+
+def build_document(
+    template: CourseTemplate,
+    sections: Mapping[str, tuple[Section, Path]],
+    student: StudentConfig,
+    *,
+    lang: str,
+    notice: str | None,
+) -> Document:
+    labels = LABELS.get(lang, LABELS["en"])
+    counters = {"figure": 0, "table": 0}
+    several = len(template.parts) > 1
+    parts = []
+    for p_index, part in enumerate(template.parts, start=1):
+        questions = []
+        for question in part.questions:
+            items: list[Item] = []
+            collaborators: list[str] = []
+            for ref in question.answers:
+                module, part_name = split_ref(ref)
+                section, folder = sections.get(module) or (
+                    placeholder(module, run_command(module)),
+                    None,
+                )
+                blocks = section.blocks if section.placeholder else section.part(part_name)
+                items.extend(
+                    _item(b, folder, section.placeholder, labels, counters) for b in blocks
+                )
+                value = fold(str(section.facts.get("collaborators", "") or "").strip())
+                if value and value not in collaborators:
+                    collaborators.append(value)
+            questions.append(
+                QuestionItem(
+                    question=question,
+                    anchor=f"p{p_index}-q{question.number}",
+                    items=tuple(items),
+                    collaborators=", ".join(collaborators) if question.collaborators else None,
+                )
+            )
+        parts.append(PartItem(part.title if several else None, tuple(questions)))
+    notice = fold(notice) if notice is not None else None
+    return Document(template.title, lang, labels, student, notice, tuple(parts))
+
+
+def _item(
+    block: Block,
+    folder: Path | None,
+    is_placeholder: bool,
+    labels: Mapping[str, str],
+    counters: dict[str, int],
+) -> Item:
+    if isinstance(block, Text):
+        return TextItem(fold(block.markdown), folder, is_placeholder)
+    if isinstance(block, Table):
+        counters["table"] += 1
+        return TableItem(
+            label=labels["table"].format(n=counters["table"]),
+            caption=fold(block.caption),
+            header=tuple(fold(str(h)) for h in block.header),
+            rows=tuple(_cells(r) for r in block.rows),
+            totals=tuple(_cells(r) for r in block.footer),
+        )
+    if isinstance(block, Figure):
+        counters["figure"] += 1
+        return FigureItem(
+            label=labels["figure"].format(n=counters["figure"]),
+            caption=fold(block.caption),
+            path=_figure_path(folder, block.file),
+            file=block.file,
+            width=block.width if _WIDTH.match(block.width or "") else "100%",
+        )
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _cells(row: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    return tuple((fold(str(c)), bool(_NUMERIC.match(str(c).strip()))) for c in row)
+
+
+def _figure_path(folder: Path | None, file: str) -> Path | None:
+    """The figure's file when it is a bare name of an existing file in the section folder."""
+    if folder is None or not file or Path(file).name != file or file in (".", ".."):
+        return None
+    path = folder / file
+    return path if path.is_file() else None

@@ -1,0 +1,194 @@
+"""The report's CJK font: Noto Sans CJK TC from the noto-cjk-sans-otc wheel.
+
+The wheel ships one 19 MB collection (.ttc) of ten faces. WeasyPrint given that file would
+write all of it to a temporary folder for every render, let Fontconfig pick any of its
+faces, and, on a machine without libharfbuzz-subset (the usual case for a pip install),
+subset it with fontTools at ~10 s a report. So the report never sees the collection: the
+Traditional Chinese faces are cut down with uharfbuzz (milliseconds) to the characters of
+the document, once per character set (cached by its hash), and the small font is what the
+HTML's @font-face names and the PDF embeds as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import UserError
+
+PACKAGE = "noto_cjk_sans_otc"
+# PostScript names of the faces we use, in the collection.
+SANS = "NotoSansCJKtc-Regular"
+MONO = "NotoSansMonoCJKtc-Regular"
+# The CSS families the stylesheet uses; distinct from any installed Noto so that Fontconfig
+# can never substitute a system copy (which would then be embedded whole).
+CSS_FAMILIES = {SANS: "ReportGen Noto Sans CJK TC", MONO: "ReportGen Noto Sans Mono CJK TC"}
+# Characters that can appear without being in the HTML text: page numbers, list markers,
+# generated punctuation. Always kept, so that the cache key rarely changes.
+BASE_CHARS = (
+    "".join(chr(c) for c in range(0x20, 0x7F))
+    + "\u00a0\u2010\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2212\u25e6\u25aa\u00b7"
+    + "，。、：；？！（）「」『』《》〈〉【】～…％＋－＝　圖表頁"
+)
+SUBSET_VERSION = "2"  # bump when the subsetting changes
+KEEP_SUBSETS = 16  # newest subset files kept in a cache folder
+
+
+@dataclass(frozen=True)
+class FontSource:
+    path: Path  # the collection file
+    index: int  # the face inside it
+    postscript_name: str
+    family: str  # as the font names itself: "Noto Sans CJK TC"
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file for one CSS family, ready for @font-face."""
+
+    css_family: str
+    path: Path
+    source: FontSource
+
+
+def font_file() -> Path:
+    """The collection inside the installed noto-cjk-sans-otc package."""
+    spec = importlib.util.find_spec(PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        found = sorted(Path(folder).glob("*.tt[cf]")) + sorted(Path(folder).glob("*.otf"))
+        if found:
+            return found[0]
+    raise UserError(
+        "no CJK font: the noto-cjk-sans-otc package is not installed or holds no font file "
+        "(pip install noto-cjk-sans-otc); refusing to render Chinese as empty boxes"
+    )
+
+
+@functools.cache
+def cjk_sources() -> dict[str, FontSource]:
+    """The sans and mono Traditional Chinese faces, by PostScript name."""
+    import uharfbuzz as hb
+
+    path = font_file()
+    blob = hb.Blob.from_file_path(str(path))
+    found: dict[str, FontSource] = {}
+    for index in range(hb.Face(blob).count):
+        face = hb.Face(blob, index)
+        name = face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or ""
+        if name in (SANS, MONO):
+            family = face.get_name(hb.OTNameIdPredefined.FONT_FAMILY) or name
+            found[name] = FontSource(path, index, name, family)
+    if SANS not in found:
+        raise UserError(
+            f"no CJK font: {path} has no {SANS} face (is noto-cjk-sans-otc intact?); "
+            "refusing to render Chinese as empty boxes"
+        )
+    return found
+
+
+@functools.cache
+def _face(source: FontSource):  # -> uharfbuzz.Face
+    import uharfbuzz as hb
+
+    return hb.Face(hb.Blob.from_file_path(str(source.path)), source.index)
+
+
+def covered(source: FontSource, chars: set[str]) -> set[str]:
+    """The characters the face has a glyph for."""
+    unicodes = _face(source).unicodes
+    return {c for c in chars if ord(c) in unicodes}
+
+
+def document_chars(text: str) -> set[str]:
+    """The characters a document may draw: its text plus BASE_CHARS, no control characters."""
+    return {c for c in set(text) | set(BASE_CHARS) if c.isprintable() or c == "\u3000"}
+
+
+def subset_faces(chars: set[str], cache_dir: Path) -> list[FontFace]:
+    """Sans and mono TC faces cut to `chars`, cached in cache_dir by a hash of the set."""
+    faces = []
+    for name, source in sorted(cjk_sources().items()):
+        faces.append(FontFace(CSS_FAMILIES[name], subset_font(source, chars, cache_dir), source))
+    return faces
+
+
+def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
+    keep = sorted(ord(c) for c in covered(source, chars))
+    digest = hashlib.sha256()
+    for part in (
+        SUBSET_VERSION,
+        source.path.name,
+        str(source.path.stat().st_size),
+        str(source.index),
+    ):
+        digest.update(part.encode() + b"\0")
+    digest.update(",".join(map(str, keep)).encode())
+    target = cache_dir / f"{source.postscript_name}-{digest.hexdigest()[:16]}.otf"
+    if target.is_file():
+        os.utime(target)  # newest-used files survive pruning
+        return target
+    import uharfbuzz as hb
+
+    subset_input = hb.SubsetInput()
+    subset_input.unicode_set.update(keep)
+    # No glyph substitutions (GSUB): every glyph drawn is then one the cmap names, so the PDF
+    # can map each back to its character (WeasyPrint embeds our font as it is, and derives
+    # the text layer from the cmap). Positioning (GPOS: kerning) stays. No hinting in a PDF.
+    subset_input.drop_table_tag_set.add(int.from_bytes(b"GSUB", "big"))
+    subset_input.flags = hb.SubsetFlags.NO_HINTING
+    result = hb.subset(_face(source), subset_input)
+    data = result.blob.data if result is not None else b""
+    if not data:
+        raise UserError(f"could not cut the CJK font {source.postscript_name} down to the report")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(target, data)
+    _prune(cache_dir)
+    return target
+
+
+def full_face(source: FontSource, cache_dir: Path) -> Path:
+    """The whole face as a standalone font file (for matplotlib without collection support,
+    and for the benchmark of WeasyPrint's own subsetting). Tables are copied, not parsed."""
+    import io
+
+    from fontTools.ttLib import TTCollection
+
+    target = cache_dir / f"{source.postscript_name}-full.otf"
+    if target.is_file():
+        return target
+    collection = TTCollection(str(source.path), lazy=True)
+    buffer = io.BytesIO()
+    collection.fonts[source.index].save(buffer, reorderTables=False)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomic(target, buffer.getvalue())
+    return target
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    os.chmod(tmp, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prune(cache_dir: Path) -> None:
+    subsets = [p for p in cache_dir.glob("*.otf") if not p.stem.endswith("-full")]
+    subsets.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in subsets[KEEP_SUBSETS:]:
+        old.unlink(missing_ok=True)
+
+
+def user_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportgen" / "fonts"

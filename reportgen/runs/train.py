@@ -1,0 +1,252 @@
+"""Training one run into a work folder, resumable from the checkpoint of its last epoch.
+
+Each epoch ends by writing checkpoint.keras (model and optimizer state) and checkpoint.json
+(the epoch, the history so far, early stopping's state) atomically, so a run killed at any
+moment resumes from its last finished epoch. The finished folder holds a float32 copy of the
+best weights as model.keras, whatever precision trained it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reportgen.data.split import holdout
+from reportgen.data.types import Dataset
+from reportgen.progress import Reporter
+from reportgen.runs import run as files
+from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
+from reportgen.runs.spec import TRAINING_CODE_VERSION, RunSpec
+from reportgen.tfenv import choose_precision, device_description, strategy, tensorflow
+
+CHECKPOINT = "checkpoint.keras"
+STATE = "checkpoint.json"
+BEST_WEIGHTS = "best.weights.h5"
+
+
+def write_json(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(value, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def save_npy(path: Path, array: np.ndarray) -> None:
+    with open(path, "wb") as f:
+        np.save(f, array, allow_pickle=False)
+
+
+def train_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, label: str) -> None:
+    """Train spec on data in workdir and write every run file except the manifest."""
+    tensorflow()  # first, so that its start-up logs stay quiet
+    import keras
+
+    from reportgen.runs.models import build_model
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    train_idx, val_idx = holdout(data.train.labels, spec.val_fraction, spec.split_seed)
+    x_train, y_train = data.train.images[train_idx], data.train.labels[train_idx]
+    x_val, y_val = data.train.images[val_idx], data.train.labels[val_idx]
+    mean = std = None
+    if spec.normalize:
+        mean, std = float(x_train.mean()), float(x_train.std()) or 1.0
+
+    precision = choose_precision()
+    keras.utils.set_random_seed(spec.seed)
+    steps = int(np.ceil(len(y_train) / spec.batch_size))
+    state = _read_state(workdir)
+    keras.mixed_precision.set_global_policy(precision)
+    try:
+        with strategy().scope():
+            if state is None:
+                model = build_model(spec.model, mean, std)
+                model.compile(
+                    optimizer=_optimizer(spec, steps),
+                    loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"],
+                )
+                state = {
+                    "epoch": 0,
+                    "history": {},
+                    "best_val_loss": None,
+                    "best_epoch": 0,
+                    "wait": 0,
+                    "seconds": 0.0,
+                    "resumed_at": [],
+                }
+            else:
+                model = keras.saving.load_model(workdir / CHECKPOINT, safe_mode=True)
+                state["resumed_at"].append(state["epoch"])
+                report.log(f"{label}: resuming from the checkpoint of epoch {state['epoch']}")
+        train_ds = train_dataset(
+            x_train, y_train, spec.batch_size, spec.augment, spec.seed + state["epoch"]
+        )
+        val_ds = eval_dataset(x_val, y_val, 256)
+        _fit(model, spec, state, workdir, train_ds, val_ds, steps, report, label)
+        model.load_weights(workdir / BEST_WEIGHTS)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+    final = build_model(spec.model, mean, std)  # float32 copy of the best weights
+    final.set_weights(model.get_weights())
+    final.save(workdir / files.MODEL_FILE)
+    _write_results(spec, data, final, state, workdir, x_val, y_val, val_idx, precision)
+    for name in (CHECKPOINT, STATE, BEST_WEIGHTS):
+        (workdir / name).unlink(missing_ok=True)
+
+
+def _optimizer(spec: RunSpec, steps_per_epoch: int) -> Any:
+    import keras
+
+    lr: Any = spec.learning_rate
+    if spec.schedule == "cosine":
+        lr = keras.optimizers.schedules.CosineDecay(
+            spec.learning_rate, decay_steps=spec.epochs * steps_per_epoch, alpha=0.05
+        )
+    return keras.optimizers.Adam(learning_rate=lr)
+
+
+def _read_state(workdir: Path) -> dict[str, Any] | None:
+    path = workdir / STATE
+    if not (
+        path.exists() and (workdir / CHECKPOINT).exists() and (workdir / BEST_WEIGHTS).exists()
+    ):
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _fit(
+    model: Any,
+    spec: RunSpec,
+    state: dict[str, Any],
+    workdir: Path,
+    train_ds: Any,
+    val_ds: Any,
+    steps: int,
+    report: Reporter,
+    label: str,
+) -> None:
+    import keras
+
+    task = report.task(f"{label} epoch {state['epoch'] + 1}/{spec.epochs}", total=steps)
+
+    class BatchProgress(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+            report.advance(task)
+
+    history: dict[str, list[float]] = state["history"]
+    try:
+        while state["epoch"] < spec.epochs and state["wait"] < spec.patience:
+            epoch = state["epoch"]
+            report.reset(task, total=steps, description=f"{label} epoch {epoch + 1}/{spec.epochs}")
+            start = time.perf_counter()
+            logs = model.fit(
+                train_ds,
+                validation_data=val_ds,
+                epochs=epoch + 1,
+                initial_epoch=epoch,
+                verbose=0,
+                shuffle=False,  # the tf.data pipeline shuffles
+                callbacks=[BatchProgress()],
+            ).history
+            seconds = time.perf_counter() - start
+            for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+                history.setdefault(name, []).append(float(logs[name][-1]))
+            history.setdefault("lr", []).append(_current_lr(model))
+            history.setdefault("epoch_seconds", []).append(seconds)
+            val_loss = history["val_loss"][-1]
+            state["epoch"] = epoch + 1
+            state["seconds"] += seconds
+            if state["best_val_loss"] is None or val_loss < state["best_val_loss"]:
+                state.update(best_val_loss=val_loss, best_epoch=epoch + 1, wait=0)
+                model.save_weights(workdir / BEST_WEIGHTS)
+            else:
+                state["wait"] += 1
+            _checkpoint(model, state, workdir)
+    finally:
+        report.done(task)
+
+
+def _checkpoint(model: Any, state: dict[str, Any], workdir: Path) -> None:
+    tmp = workdir / ("tmp-" + CHECKPOINT)
+    model.save(tmp)
+    os.replace(tmp, workdir / CHECKPOINT)
+    write_json(workdir / STATE, state)
+
+
+def _current_lr(model: Any) -> float:
+    opt = model.optimizer
+    lr = opt.learning_rate
+    return float(np.asarray(lr(opt.iterations) if callable(lr) else lr))
+
+
+def _write_results(
+    spec: RunSpec,
+    data: Dataset,
+    model: Any,
+    state: dict[str, Any],
+    workdir: Path,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    val_idx: np.ndarray,
+    precision: str,
+) -> None:
+    import keras
+
+    from reportgen.runs.models import param_counts
+
+    tf = tensorflow()
+    val_pred = predict_probs(model, x_val)
+    save_npy(workdir / files.VAL_PRED_FILE, val_pred)
+    save_npy(workdir / files.VAL_TRUE_FILE, y_val.astype(np.int64))
+    save_npy(workdir / files.VAL_INDEX_FILE, val_idx.astype(np.int64))
+    test_accuracy = {}
+    for name, test in sorted(data.tests.items()):
+        pred = predict_probs(model, test.images)
+        save_npy(workdir / f"test_pred_{name}.npy", pred)
+        test_accuracy[name] = float((pred.argmax(1) == test.labels).mean())
+    history = state["history"]
+    best = state["best_epoch"]
+    metrics = {
+        "val_accuracy": float((val_pred.argmax(1) == y_val).mean()),
+        "val_loss": float(history["val_loss"][best - 1]),
+        "train_accuracy_at_best": float(history["accuracy"][best - 1]),
+        "best_epoch": best,
+        "epochs_run": state["epoch"],
+        "stopped_early": state["epoch"] < spec.epochs,
+        "train_seconds": float(state["seconds"]),
+        "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
+        "params": param_counts(model),
+        "precision": precision,
+        "device": device_description(),
+        "resumed_at": state["resumed_at"],
+        "n_train": len(data.train) - len(y_val),
+        "n_val": len(y_val),
+        "test_accuracy": test_accuracy,
+    }
+    write_json(workdir / files.SPEC_FILE, spec.to_json())
+    write_json(workdir / files.HISTORY_FILE, history)
+    write_json(workdir / files.METRICS_FILE, metrics)
+    write_json(
+        workdir / files.ENV_FILE,
+        {
+            "reportgen_training_code": TRAINING_CODE_VERSION,
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "device": device_description(),
+            "precision": precision,
+            "data_source": data.source if data.synthetic else Path(data.source).name,
+            "data_fingerprint": data.fingerprint,
+        },
+    )

@@ -1,0 +1,55 @@
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+
+def _shared_dir(tmp_path_factory, name):
+    """A folder shared by the xdist workers of one test session (the run store's lock makes
+    two workers that need the same run wait for each other instead of training it twice)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_project_factory(tmp_path_factory):
+    """Projects on the embedded synthetic data with the tiny profile, all sharing one runs/."""
+    from reportgen.config import load_config
+    from reportgen.project import Project
+
+    root = _shared_dir(tmp_path_factory, "tiny-project")
+    made = {}
+
+    def make(**overrides):
+        key = tuple(sorted(overrides.items()))
+        if key not in made:
+            config = load_config(root, {"profile": "tiny", "student_id": "R05942017", **overrides})
+            made[key] = Project(config)
+        return made[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_project(tiny_project_factory):
+    return tiny_project_factory()
+
+
+@pytest.fixture(scope="session")
+def section_of():
+    """section_of(project, module) -> (Section, folder): trains what is missing, computes it."""
+    from reportgen.build import compute_section, train_missing
+    from reportgen.progress import Reporter
+
+    def compute(project, module):
+        runs = train_missing(project, (module,), Reporter())
+        return compute_section(project, module, runs)
+
+    return compute

@@ -1,0 +1,142 @@
+"""The run cache: trained once, keyed by spec and data, atomic, checked, resumable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportgen.progress import Reporter
+from reportgen.runs import train as train_module
+from reportgen.runs.run import MANIFEST_FILE, METRICS_FILE, MODEL_FILE, VAL_PRED_FILE
+from reportgen.runs.spec import AugmentSpec
+from reportgen.runs.store import RunStore
+from tests.helpers import random_dataset, tiny_spec
+
+DATA = random_dataset()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the trainings that really happen."""
+    calls: list[str] = []
+    real = train_module.train_run
+
+    def counting(spec, data, workdir, report, label):
+        calls.append(spec.name)
+        return real(spec, data, workdir, report, label)
+
+    monkeypatch.setattr(train_module, "train_run", counting)
+    return calls
+
+
+def test_a_run_is_trained_once_and_read_back(tmp_path, counted):
+    store = RunStore(tmp_path / "runs")
+    spec = tiny_spec()
+    first = store.ensure(spec, DATA, Reporter())
+    second = store.ensure(spec, DATA, Reporter())
+    assert counted == ["tiny"]
+    assert first.key == second.key
+    np.testing.assert_array_equal(first.val_pred, second.val_pred)
+    assert first.metrics["epochs_run"] == 2
+    assert len(first.history["val_loss"]) == 2
+    assert first.val_pred.shape == (len(first.val_true), 7)
+    assert not list((tmp_path / "runs").rglob("*.pkl"))
+    assert not (tmp_path / "runs" / ".partial" / first.key).exists()
+    # the saved model predicts what the run recorded
+    probs = first.model.predict(DATA.train.images[first.val_index][..., None].astype("float32"), verbose=0)
+    np.testing.assert_allclose(probs, first.val_pred, atol=1e-4)
+
+
+def test_changing_one_hyperparameter_trains_only_that_run(tmp_path, counted):
+    store = RunStore(tmp_path / "runs")
+    a, b = tiny_spec("a"), tiny_spec("b", augment=AugmentSpec(shift=0.05))
+    same_as_a = tiny_spec("a-again")  # another name, same content: the same run
+    for spec in (a, b, same_as_a):
+        store.ensure(spec, DATA, Reporter())
+    assert counted == ["a", "b"]
+    changed = b.with_(augment=AugmentSpec(shift=0.2))
+    store.ensure(changed, DATA, Reporter())
+    assert counted == ["a", "b", "b"]
+    assert len({s.key(DATA.fingerprint) for s in (a, b, changed)}) == 3
+
+
+def test_other_data_is_another_run(tmp_path):
+    spec = tiny_spec()
+    assert spec.key(DATA.fingerprint) != spec.key(random_dataset(seed=1).fingerprint)
+
+
+@pytest.mark.parametrize("victim", [MODEL_FILE, VAL_PRED_FILE, METRICS_FILE, MANIFEST_FILE])
+def test_a_corrupted_run_is_never_used(tmp_path, counted, victim):
+    store = RunStore(tmp_path / "runs")
+    spec = tiny_spec()
+    run = store.ensure(spec, DATA, Reporter())
+    path = run.path / victim
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert not store.has(spec, DATA)
+    again = store.ensure(spec, DATA, Reporter())
+    assert counted == ["tiny", "tiny"]
+    assert store.has(spec, DATA)
+    assert list((tmp_path / "runs" / ".corrupt").iterdir())  # set aside, not deleted
+    assert again.metrics["epochs_run"] == 2
+
+
+def test_the_run_folder_is_portable(tmp_path):
+    """A runs/ folder copied to another project (another path) is used as it is."""
+    store = RunStore(tmp_path / "a" / "runs")
+    spec = tiny_spec()
+    run = store.ensure(spec, DATA, Reporter())
+    moved = tmp_path / "b" / "runs"
+    moved.parent.mkdir()
+    os.replace(tmp_path / "a" / "runs", moved)
+    other = RunStore(moved)
+    assert other.has(spec, DATA)
+    assert other.get(spec, DATA).metrics == run.metrics
+    text = " ".join(p.read_text(errors="ignore") for p in moved.rglob("*.json"))
+    assert str(tmp_path) not in text
+
+
+CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from reportgen.progress import Reporter
+from reportgen.runs.store import RunStore
+from tests.helpers import random_dataset, tiny_spec
+from pathlib import Path
+RunStore(Path({runs!r})).ensure(tiny_spec(epochs=40), random_dataset(), Reporter())
+"""
+
+
+def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
+    runs = tmp_path / "runs"
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+    child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=root, runs=str(runs))], env=env)
+    spec = tiny_spec(epochs=40)
+    state = runs / ".partial" / spec.key(DATA.fingerprint) / train_module.STATE
+    deadline = time.monotonic() + 120
+    epoch = 0
+    while time.monotonic() < deadline and child.poll() is None:
+        if state.exists():
+            epoch = json.loads(state.read_text())["epoch"]
+            if epoch >= 2:
+                break
+        time.sleep(0.05)
+    assert child.poll() is None, "the child finished before it could be killed"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    killed_at = json.loads(state.read_text())["epoch"]
+    assert 2 <= killed_at < 40
+    run = RunStore(runs).ensure(spec, DATA, Reporter())
+    assert run.metrics["resumed_at"] == [killed_at]
+    assert run.metrics["epochs_run"] == len(run.history["loss"])
+    assert run.metrics["epochs_run"] > killed_at
