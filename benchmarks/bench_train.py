@@ -17,9 +17,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportgen.profiles import get_profile  # noqa: E402
-from reportgen.runs.spec import base_run  # noqa: E402
-from reportgen.tfenv import choose_precision, device_description, tensorflow  # noqa: E402
+from reportgen.profiles import get_profile
+from reportgen.runs.spec import base_run
+from reportgen.tfenv import choose_precision, device_description, tensorflow
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/fer2013/train.csv.gz"
 
@@ -83,7 +83,9 @@ def main() -> None:
 
     base_ips = n * args.epochs / base_s
     ours_ips = n * args.epochs / ours_s
-    print(f"device: {device_description()}; profile {profile.name}; {n} images x {args.epochs} epochs")
+    print(
+        f"device: {device_description()}; profile {profile.name}; {n} images x {args.epochs} epochs"
+    )
     print(f"plain model.fit, float32 arrays:  {base_ips:8.0f} images/s")
     print(f"reportgen pipeline ({precision}): {ours_ips:8.0f} images/s")
     print(f"ratio (ours / plain): {ours_ips / base_ips:.2f}x")

@@ -1,9 +1,11 @@
-"""Helpers shared by the HW3 question modules: the layer table, the training set-up and the
-results of one run, as plain facts."""
+"""Helpers shared by the question modules: a model's layer table, one run's training set-up
+and results as plain facts, and the draft text (a prose template rendered with the facts,
+its soft line breaks joined the way each language wants)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -48,7 +50,9 @@ def layer_rows(model: Any) -> list[dict[str, Any]]:
     ]
 
 
-def layer_table(rows: list[dict[str, Any]], params: dict[str, int], lang: str, caption: str) -> Table:
+def layer_table(
+    rows: list[dict[str, Any]], params: dict[str, int], lang: str, caption: str
+) -> Table:
     words = TABLE_WORDS[lang]
     return Table(
         caption=caption,
@@ -143,6 +147,11 @@ def setup_facts(run: Run, ctx: Context) -> dict[str, Any]:
     }
 
 
+def test_set_order(name: str) -> tuple[int, str]:
+    """Kaggle's PublicTest before its PrivateTest, then any other test set by name."""
+    return ({"PublicTest": 0, "PrivateTest": 1}.get(name, 2), name)
+
+
 def result_facts(run: Run, ctx: Context) -> dict[str, Any]:
     """What the run measured: accuracies, time, device, and its history read (history_facts)."""
     m = run.metrics
@@ -160,7 +169,9 @@ def result_facts(run: Run, ctx: Context) -> dict[str, Any]:
         "precision": str(m["precision"]),
         "n_train": int(m.get("n_train", len(ctx.data.train) - len(run.val_true))),
         "n_val": int(m.get("n_val", len(run.val_true))),
-        "test_accuracy": [{"name": k, "accuracy": float(v)} for k, v in sorted(tests.items())],
+        "test_accuracy": [
+            {"name": k, "accuracy": float(tests[k])} for k in sorted(tests, key=test_set_order)
+        ],
     }
 
 
@@ -170,15 +181,21 @@ def _joins_previous(line: str) -> bool:
     return bool(s) and not s.startswith(("- ", "* ", "|", "#")) and not _NUMBERED.match(s)
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
 def join_lines(markdown: str, lang: str) -> str:
-    """Joins the template's soft line breaks inside a paragraph: with nothing between Chinese
-    sentences (a line break between CJK characters would print as a space), with a space in
-    English. Blank lines (paragraphs), list items and table rows are kept."""
-    glue = "" if lang == "zh" else " "
+    """Joins the template's soft line breaks inside a paragraph: with nothing next to a
+    Chinese character or full-width punctuation (a line break there would print as a space),
+    with a space between Latin words. Blank lines (paragraphs), list items and table rows are
+    kept."""
     out: list[str] = []
     for line in markdown.splitlines():
         if out and out[-1].strip() and _joins_previous(line):
-            out[-1] = out[-1].rstrip() + glue + line.strip()
+            prev, nxt = out[-1].rstrip(), line.strip()
+            glue = "" if lang == "zh" and (_wide(prev[-1]) or _wide(nxt[0])) else " "
+            out[-1] = prev + glue + nxt
         else:
             out.append(line.rstrip())
     return "\n".join(out).strip() + "\n"

@@ -128,7 +128,9 @@ def facts_of(ctx: Context) -> dict[str, Any]:
     curves = []
     for n, a in SWITCHES:
         run = by[(n, a)][0]
-        curves.append({"normalize": n, "augment": a, "seed": seeds[0], **history_facts(run.history)})
+        curves.append(
+            {"normalize": n, "augment": a, "seed": seeds[0], **history_facts(run.history)}
+        )
     return {
         "seeds": seeds,
         "cells": cells,
@@ -141,7 +143,11 @@ def facts_of(ctx: Context) -> dict[str, Any]:
         },
         "normalization": normalization,
         "augmentation": augmentation,
-        "best_cell": {"normalize": best["normalize"], "augment": best["augment"], "mean": best["mean"]},
+        "best_cell": {
+            "normalize": best["normalize"],
+            "augment": best["augment"],
+            "mean": best["mean"],
+        },
         "methods": {
             "norm_mean": stats[0] if stats else None,
             "norm_std": stats[1] if stats else None,
@@ -156,7 +162,7 @@ def facts_of(ctx: Context) -> dict[str, Any]:
 def _cell_text(cell: dict[str, Any]) -> str:
     text = f"{100 * cell['mean']:.1f}%"
     if cell["std"] is not None:
-        text += f" ± {100 * cell['std']:.1f}"
+        text += f" ± {100 * cell['std']:.1f}%"
     return text
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._common import draft
+from questions._common import draft, test_set_order
 from questions._runs import cnn_run
 from reportgen.classes import class_name
 from reportgen.config import Config
@@ -67,7 +67,7 @@ def facts_of(ctx: Context) -> dict[str, Any]:
         ex["rows"] = [int(run.val_index[p]) for p in ex["positions"]]
     tests = [
         {"name": name, **confusion_facts(ctx.data.tests[name].labels, probs.argmax(axis=1))}
-        for name, probs in sorted(run.test_pred.items())
+        for name, probs in sorted(run.test_pred.items(), key=lambda kv: test_set_order(kv[0]))
         if name in ctx.data.tests
     ]
     return {
@@ -147,9 +147,10 @@ def answer(ctx: Context) -> Section:
         confusion_heatmap(test["matrix"], ctx.figure_path(file), lang=ctx.lang)
         what = w["test"].format(name=test["name"])
         blocks.append(
-            Figure(file=file, caption=w["matrix"].format(what=what, n=f"{test['n']:,}"), width="80%")
+            Figure(
+                file=file, caption=w["matrix"].format(what=what, n=f"{test['n']:,}"), width="80%"
+            )
         )
     if facts["tests"]:
         blocks.append(Text(draft(ctx, MODULE, {**facts, "part": "tests"})))
     return Section(module=MODULE, facts=facts, blocks=blocks)
-

@@ -51,7 +51,9 @@ def test_a_run_is_trained_once_and_read_back(tmp_path, counted):
     assert not list((tmp_path / "runs").rglob("*.pkl"))
     assert not (tmp_path / "runs" / ".partial" / first.key).exists()
     # the saved model predicts what the run recorded
-    probs = first.model.predict(DATA.train.images[first.val_index][..., None].astype("float32"), verbose=0)
+    probs = first.model.predict(
+        DATA.train.images[first.val_index][..., None].astype("float32"), verbose=0
+    )
     np.testing.assert_allclose(probs, first.val_pred, atol=1e-4)
 
 
@@ -120,7 +122,9 @@ def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
     runs = tmp_path / "runs"
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
-    child = subprocess.Popen([sys.executable, "-c", CHILD.format(root=root, runs=str(runs))], env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD.format(root=root, runs=str(runs))], env=env
+    )
     spec = tiny_spec(epochs=40)
     state = runs / ".partial" / spec.key(DATA.fingerprint) / train_module.STATE
     deadline = time.monotonic() + 120

@@ -84,9 +84,14 @@ def test_parts_are_where_the_masks_say(faces):
 
 
 def test_class_not_given_away_by_global_brightness(faces):
+    # class means within sampling error (plus a few grey levels: open mouths are dark) of the
+    # overall mean, which is tiny against the spread between images
     brightness = faces.images.mean(axis=(1, 2))
-    per_class = [brightness[faces.labels == c].mean() for c in range(NUM_CLASSES)]
-    assert max(per_class) - min(per_class) < 0.25 * brightness.std()
+    for c in range(NUM_CLASSES):
+        mine = brightness[faces.labels == c]
+        allowed = 4.0 + 3.0 * brightness.std() / np.sqrt(len(mine))
+        assert abs(mine.mean() - brightness.mean()) < allowed, c
+    assert brightness.std() > 15
 
 
 def test_synthetic_dataset():
@@ -129,4 +134,4 @@ def test_tiny_cnn_learns_it(faces):
     predicted = model.predict(x[2000:], verbose=0).argmax(axis=1)
     accuracy = (predicted == faces.labels[2000:]).mean()
     majority = np.bincount(faces.labels[2000:]).max() / len(predicted)
-    assert accuracy > 0.45 > majority + 0.1, (accuracy, majority)  # measured: 0.66-0.73
+    assert accuracy > 0.45 > majority + 0.1, (accuracy, majority)  # measured: 0.61-0.68

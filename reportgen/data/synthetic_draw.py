@@ -8,6 +8,8 @@ so they lie where the parts are drawn, in the posed image's coordinates.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reportgen.classes import IMAGE_SIZE
@@ -59,23 +61,44 @@ def _length(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.sqrt(x * x + y * y)
 
 
+@dataclass
 class Canvas:
-    """A batch being drawn: images, the face coordinates of every pixel, the edge sharpness."""
+    """A batch being drawn: the images, the face coordinates of every pixel, edge sharpness.
 
-    def __init__(self, p: Params) -> None:
-        n = len(p["labels"])
+    x, y: face coordinates (n, 48, 48); ax = |x|, in which the two eyes (and brows) are one
+    mirrored shape; sharp: pixels per face unit / edge width (n, 1, 1); unit: one pixel in face
+    units (n, 1, 1); img: float32 (n, 48, 48), drawn on in place.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    ax: np.ndarray
+    sharp: np.ndarray
+    unit: np.ndarray
+    img: np.ndarray
+
+    @classmethod
+    def posed(cls, p: Params) -> Canvas:
+        """The inverse of each image's pose (rotation, scale, shift) applied to the pixel grid."""
         cos, sin = _col(np.cos(p["angle"])), _col(np.sin(p["angle"]))
         scale = _col(p["scale"])
         u = _GRID[None, None, :] - _col(p["shift_x"])
         v = _GRID[None, :, None] - _col(p["shift_y"])
-        self.x = (cos * u + sin * v) / scale
-        self.y = (cos * v - sin * u) / scale
-        self.ax = np.abs(self.x)  # the two eyes and brows are one mirrored shape
-        self.sharp = scale / _col(p["soft"])
-        self.unit = 1.0 / scale  # one pixel in face units
-        self.img = np.empty((n, IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+        x = (cos * u + sin * v) / scale
+        y = (cos * v - sin * u) / scale
+        img = np.empty(x.shape, dtype=np.float32)
+        return cls(x, y, np.abs(x), scale / _col(p["soft"]), 1.0 / scale, img)
+
+    def take(self, index: np.ndarray) -> Canvas:
+        """A copy of some of the images: draw on it, then put() it back."""
+        fields = (self.x, self.y, self.ax, self.sharp, self.unit, self.img)
+        return Canvas(*(field[index] for field in fields))
+
+    def put(self, index: np.ndarray, part: Canvas) -> None:
+        self.img[index] = part.img
 
     def alpha(self, sd: np.ndarray) -> np.ndarray:
+        """Coverage of a shape given its signed distance: the anti-aliased (or blurred) edge."""
         a = 0.5 - sd * self.sharp
         return np.clip(a, 0.0, 1.0, out=a)
 
@@ -182,67 +205,58 @@ def _mouth(c: Canvas, p: Params, skin: np.ndarray, ink: np.ndarray) -> np.ndarra
     return sd - lip < 1.5 * c.unit
 
 
-def _subset(c: Canvas, flags: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(flags)
-
-
 def _glasses(c: Canvas, p: Params) -> None:
-    idx = _subset(c, p["has_glasses"])
-    if idx.size == 0:
+    """Round rims around the eyes with a bridge and arms; some are sunglasses."""
+    index = np.flatnonzero(p["has_glasses"])
+    if index.size == 0:
         return
-    ax, y, img = c.ax[idx], c.y[idx], c.img[idx]
-    sharp = c.sharp[idx]
-    r = _col(p["glasses_r"][idx])
-    ex, ey = _col(p["eye_x"][idx]), _col(p["eye_y"][idx])
-    lens = _length(ax - ex, y - ey) - r
-    bar_y = np.abs(y - ey + 0.05) - 0.025
-    frame = np.minimum(np.abs(lens) - 0.03, np.maximum(ax - 1.05, bar_y))  # rims, bridge, arms
+    g = c.take(index)
+    r = _col(p["glasses_r"][index])
+    ex, ey = _col(p["eye_x"][index]), _col(p["eye_y"][index])
+    lens = _length(g.ax - ex, g.y - ey) - r
+    bar_y = np.abs(g.y - ey + 0.05) - 0.025
+    frame = np.minimum(np.abs(lens) - 0.03, np.maximum(g.ax - 1.05, bar_y))  # rims, bridge, arms
     frame = np.maximum(frame, -lens - 0.03)  # nothing drawn inside the rims but the lenses
-    tone = _col(p["glasses_tone"][idx])
-    alpha = np.clip(0.5 - frame * sharp, 0.0, 1.0)
-    img += alpha * (tone - img)
-    dark = np.clip(0.5 - lens * sharp, 0.0, 1.0) * 0.9 * _col(p["sunglasses"][idx])
-    img += dark * (tone - img)
-    c.img[idx] = img
+    tone = _col(p["glasses_tone"][index])
+    g.paint(g.alpha(frame), tone)
+    g.paint(g.alpha(lens) * (0.9 * _col(p["sunglasses"][index])), tone)
+    c.put(index, g)
 
 
-def _rotated(x: np.ndarray, y: np.ndarray, centre: np.ndarray, angle: np.ndarray):
-    dx, dy = x - _col(centre[:, 0]), y - _col(centre[:, 1])
+def _rotated(c: Canvas, centre: np.ndarray, angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Face coordinates moved to centre (n, 2) and turned by angle (n,)."""
+    dx, dy = c.x - _col(centre[:, 0]), c.y - _col(centre[:, 1])
     cos, sin = _col(np.cos(angle)), _col(np.sin(angle))
     return cos * dx + sin * dy, cos * dy - sin * dx
 
 
 def _hand(c: Canvas, p: Params, skin: np.ndarray) -> None:
-    """A blob of skin with finger creases over part of the lower face."""
-    idx = _subset(c, p["has_hand"])
-    if idx.size == 0:
+    """A blob of skin with an outline and finger creases, mostly over the lower face."""
+    index = np.flatnonzero(p["has_hand"])
+    if index.size == 0:
         return
-    hx, hy = _rotated(c.x[idx], c.y[idx], p["hand_xy"][idx], p["hand_angle"][idx])
-    a, b = _col(p["hand_ab"][idx, 0]), _col(p["hand_ab"][idx, 1])
-    sd = ellipse_sd(hx, hy, a, b)
-    img, sharp = c.img[idx], c.sharp[idx]
-    tone = np.minimum(skin[idx] * _col(p["hand_tone"][idx]), 250.0)
-    alpha = np.clip(0.5 - sd * sharp, 0.0, 1.0)
-    img += alpha * (tone - img)
-    # the outline and the creases between the fingers (on one half of the blob)
+    h = c.take(index)
+    hx, hy = _rotated(h, p["hand_xy"][index], p["hand_angle"][index])
+    sd = ellipse_sd(hx, hy, _col(p["hand_ab"][index, 0]), _col(p["hand_ab"][index, 1]))
+    tone = np.minimum(skin[index] * _col(p["hand_tone"][index]), 250.0)
+    h.paint(h.alpha(sd), tone)
+    # the creases between the fingers, on one half of the blob
     crease = np.maximum(np.abs(hy - 0.12 * np.round(hy / 0.12)) - 0.015, np.maximum(sd, -hx))
     lines = np.minimum(np.abs(sd) - 0.02, crease)
-    alpha = np.clip(0.5 - lines * sharp, 0.0, 1.0) * 0.6
-    img += alpha * (tone * 0.55 - img)
-    c.img[idx] = img
+    h.paint(h.alpha(lines) * 0.6, tone * 0.55)
+    c.put(index, h)
 
 
 def _bar(c: Canvas, p: Params) -> None:
     """A straight band across the image (a strand of hair, a microphone, a pen)."""
-    idx = _subset(c, p["has_bar"])
-    if idx.size == 0:
+    index = np.flatnonzero(p["has_bar"])
+    if index.size == 0:
         return
-    _, by = _rotated(c.x[idx], c.y[idx], p["bar_xy"][idx], p["bar_angle"][idx])
-    sd = np.abs(by) - _col(p["bar_width"][idx])
-    img = c.img[idx]
-    alpha = np.clip(0.5 - sd * c.sharp[idx], 0.0, 1.0) * 0.95
-    img += alpha * (_col(p["bar_tone"][idx]) - img)
-    c.img[idx] = img
+    b = c.take(index)
+    _, across = _rotated(b, p["bar_xy"][index], p["bar_angle"][index])
+    sd = np.abs(across) - _col(p["bar_width"][index])
+    b.paint(b.alpha(sd) * 0.95, _col(p["bar_tone"][index]))
+    c.put(index, b)
 
 
 # sum of two uniform bytes minus 255: triangular, close enough to gaussian for sensor noise and
@@ -279,7 +293,7 @@ def render(p: Params, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, n
     The masks are the parts' pixels whether or not an occluder covers them, and are made
     disjoint in the order eyes, brows, mouth, nose, cheeks (a low brow yields to the eye).
     """
-    c = Canvas(p)
+    c = Canvas.posed(p)
     _background(c, p)
     skin = _head(c, p)
     ink = skin * _col(p["ink"])

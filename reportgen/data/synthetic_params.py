@@ -3,8 +3,9 @@
 Units: the face's half-width is 1; x to the right, y down, origin at the face's centre.
 Each class moves a few expression parameters away from Neutral. An image's expression is
 ``neutral + intensity * (class mean - neutral) + noise``, so weak expressions drift towards
-Neutral, and the class means of the pairs that real FER confuses (sad/neutral,
-fear/surprise, angry/disgust) lie close together.
+Neutral, the class means of the pairs that real FER confuses (sad/neutral, fear/surprise,
+angry/disgust) lie close together, and a few ambiguous faces show their look-alike's
+expression. Global brightness, face size and pose are drawn independently of the class.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ CLASS_FREQUENCIES: tuple[float, ...] = (0.139, 0.015, 0.143, 0.251, 0.169, 0.112
 #   brow_raise: both brows up (+) or down (-);  brow_tilt: inner ends up (+) or down (-)
 #   brow_gap: inner ends drawn together (+);    eye_open: eye height / eye width
 #   mouth_curve: corners up (+, smile) or down;  mouth_width: half-width
-#   mouth_open: lip gap when the mouth is open;  p_open: chance that the mouth is open
+#   mouth_open: lip gap when the mouth is open (P_OPEN: chance that it is)
 #   mouth_skew: one corner raised (Disgust; random side)
 EXPRESSION: dict[str, tuple[tuple[float, ...], float]] = {
     "brow_raise": ((-0.05, -0.04, 0.09, 0.01, 0.02, 0.11, 0.00), 0.035),
     "brow_tilt": ((-0.14, -0.11, 0.06, 0.00, 0.08, 0.01, 0.00), 0.035),
     "brow_gap": ((0.04, 0.03, 0.035, 0.00, 0.02, -0.005, 0.00), 0.015),
     "eye_open": ((0.36, 0.36, 0.76, 0.46, 0.42, 0.80, 0.53), 0.08),
-    "mouth_curve": ((-0.03, -0.05, -0.03, 0.13, -0.06, 0.00, 0.00), 0.025),
+    "mouth_curve": ((-0.03, -0.05, -0.03, 0.16, -0.06, 0.00, 0.00), 0.025),
     "mouth_width": ((0.25, 0.27, 0.31, 0.36, 0.27, 0.23, 0.28), 0.03),
     "mouth_open": ((0.09, 0.08, 0.15, 0.13, 0.06, 0.26, 0.05), 0.04),
     "mouth_skew": ((0.00, 0.06, 0.00, 0.00, 0.00, 0.00, 0.00), 0.02),
@@ -56,6 +57,11 @@ def class_probabilities() -> np.ndarray:
     return p / p.sum()
 
 
+def _normal(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndarray:
+    """Normal, cut at 2.5 sd so that no face part leaves the image."""
+    return mean + sd * np.clip(rng.standard_normal(n), -2.5, 2.5)
+
+
 def draw_params(n: int, rng: np.random.Generator) -> Params:
     """Labels and every per-image parameter, each an array with first axis n.
 
@@ -69,7 +75,7 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     for name, (means, spread) in EXPRESSION.items():
         mean = np.asarray(means)
         base = mean[NEUTRAL] + intensity * (mean[shown] - mean[NEUTRAL])
-        p[name] = base + spread * rng.standard_normal(n)
+        p[name] = base + _normal(rng, 0.0, spread, n)
     p["eye_open"] = np.clip(p["eye_open"], 0.12, 1.0)
     p["mouth_width"] = np.clip(p["mouth_width"], 0.15, 0.45)
     is_open = rng.random(n) < np.asarray(P_OPEN)[shown]
@@ -78,17 +84,17 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["teeth"] = (rng.random(n) < 0.5) & (p["mouth_open"] > 0.06)
 
     # identity: proportions that vary between people, not between expressions
-    p["eye_x"] = 0.37 + 0.02 * rng.standard_normal(n)
-    p["eye_y"] = -0.16 + 0.03 * rng.standard_normal(n)
+    p["eye_x"] = _normal(rng, 0.37, 0.02, n)
+    p["eye_y"] = _normal(rng, -0.16, 0.03, n)
     p["eye_w"] = rng.uniform(0.17, 0.21, size=n)
-    p["gaze_x"] = 0.03 * rng.standard_normal(n)
-    p["gaze_y"] = 0.015 * rng.standard_normal(n)
-    p["brow_y"] = -0.47 + 0.03 * rng.standard_normal(n)
+    p["gaze_x"] = _normal(rng, 0.0, 0.03, n)
+    p["gaze_y"] = _normal(rng, 0.0, 0.015, n)
+    p["brow_y"] = _normal(rng, -0.47, 0.03, n)
     p["brow_arch"] = rng.uniform(0.0, 0.06, size=n)
     p["brow_thick"] = rng.uniform(0.045, 0.075, size=n)
-    p["nose_y"] = 0.30 + 0.03 * rng.standard_normal(n)
+    p["nose_y"] = _normal(rng, 0.30, 0.03, n)
     p["nose_side"] = rng.choice((-1.0, 1.0), size=n)
-    p["mouth_y"] = 0.63 + 0.03 * rng.standard_normal(n)
+    p["mouth_y"] = _normal(rng, 0.63, 0.03, n)
     p["face_aspect"] = rng.uniform(1.2, 1.36, size=n)
     p["jaw"] = rng.uniform(0.05, 0.22, size=n)
 
@@ -104,7 +110,7 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["ink"] = rng.uniform(0.15, 0.45, size=n)  # brows, eyelids, lips: this fraction of skin
 
     # pose and camera
-    p["angle"] = np.deg2rad(np.clip(6.0 * rng.standard_normal(n), -15, 15))
+    p["angle"] = np.deg2rad(_normal(rng, 0.0, 6.0, n))
     p["scale"] = 18.0 * rng.uniform(0.92, 1.08, size=n)  # pixels per face unit
     p["shift_x"] = rng.uniform(-2.0, 2.0, size=n)
     p["shift_y"] = rng.uniform(-2.0, 2.0, size=n)

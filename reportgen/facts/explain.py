@@ -25,6 +25,12 @@ ORIENTATIONS: tuple[str, ...] = ("horizontal", "diagonal_up", "vertical", "diago
 # under 4 pixels high.
 FREQUENCIES: tuple[str, ...] = ("low", "mid", "high")
 LOW_FREQ, HIGH_FREQ = 1 / 8, 1 / 4
+# LIME: a difference in the deciding regions' share of the positive weight smaller than this
+# is within what a handful of explained images per class can tell apart.
+DECIDING_MARGIN = 0.05
+# A region "stands out" in a class's maps when its share is at least this many times its
+# area share (1.0 is what an even map gives).
+FOCUS_MIN_LIFT = 1.2
 MASKS_GENERATOR = "generator"  # synthetic data: the generator's per-image part masks
 MASKS_FER = "fer"  # real data: the fixed regions of the aligned FER face
 
@@ -115,15 +121,20 @@ def region_shares(maps: np.ndarray, masks: Masks) -> dict[str, Any]:
             "rest": None,
             "dominant": None,
             "dominant_share": None,
+            "second": None,
+            "second_share": None,
         }
     shares = mass_in_regions(maps[keep], subset_masks(masks, keep))
-    dominant = max(shares, key=lambda r: shares[r])
+    ranked = sorted(shares, key=lambda r: -shares[r])
+    second = ranked[1] if len(ranked) > 1 else None
     return {
         "n": len(keep),
         "shares": {r: _f(v) for r, v in shares.items()},
         "rest": _f(max(0.0, 1.0 - sum(shares.values()))),
-        "dominant": dominant,
-        "dominant_share": _f(shares[dominant]),
+        "dominant": ranked[0],
+        "dominant_share": _f(shares[ranked[0]]),
+        "second": second,
+        "second_share": _f(shares[second]) if second else None,
     }
 
 
@@ -135,11 +146,26 @@ def lifts(shares: Mapping[str, float | None], area: Mapping[str, float]) -> dict
     }
 
 
+def focus_region(
+    shares: Mapping[str, float | None], area: Mapping[str, float]
+) -> tuple[str | None, float | None]:
+    """The region with the largest share / area share, and that ratio (None, None when no
+    region has a share)."""
+    lift = lifts(shares, area)
+    known = [r for r in lift if lift[r] is not None]
+    if not known:
+        return None, None
+    best = max(known, key=lambda r: lift[r])
+    return best, lift[best]
+
+
 def per_class_regions(
     maps: np.ndarray, labels: np.ndarray, masks: Masks, area: Mapping[str, float]
 ) -> list[dict[str, Any]]:
     """region_shares of each class's maps (classes without a map left out), each with
-    `class`, `lift` (share/area per region) and `top_lift` (the region with the largest)."""
+    `class`, `lift` (share / area share per region), `focus` (the region with the largest
+    lift: where the map is densest for the region's size, which a large region's share
+    hides), `focus_lift`, and the runner-up `focus_second` / `focus_second_lift`."""
     labels = np.asarray(labels)
     out = []
     for cls in range(NUM_CLASSES):
@@ -150,20 +176,61 @@ def per_class_regions(
         if not facts["n"]:
             continue
         lift = lifts(facts["shares"], area)
-        top = max((r for r in lift if lift[r] is not None), key=lambda r: lift[r], default=None)
-        out.append({"class": cls, **facts, "lift": lift, "top_lift": top})
+        ranked = sorted((r for r in lift if lift[r] is not None), key=lambda r: -lift[r])
+        out.append(
+            {
+                "class": cls,
+                **facts,
+                "lift": lift,
+                "focus": ranked[0] if ranked else None,
+                "focus_lift": lift[ranked[0]] if ranked else None,
+                "focus_second": ranked[1] if len(ranked) > 1 else None,
+                "focus_second_lift": lift[ranked[1]] if len(ranked) > 1 else None,
+            }
+        )
     return out
 
 
-def group_by_dominant(per_class: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The classes grouped by their dominant region, the largest group first:
-    [{region, classes}]."""
-    groups: dict[str, list[int]] = {}
+def top_mass(maps: np.ndarray, fraction: float = 0.1) -> float:
+    """Mean over images of the share of |map| mass held by the image's brightest `fraction`
+    of pixels: `fraction` for an even map, near 1 for a map concentrated on a few spots."""
+    m = np.abs(np.asarray(maps, dtype=np.float64))
+    m = m[None] if m.ndim == 2 else m
+    flat = np.sort(m.reshape(len(m), -1), axis=1)[:, ::-1]
+    k = max(1, round(fraction * flat.shape[1]))
+    total = flat.sum(axis=1)
+    keep = total > 0
+    return float(np.mean(flat[keep, :k].sum(axis=1) / total[keep])) if keep.any() else 0.0
+
+
+def group_by_region(
+    per_class: Sequence[Mapping[str, Any]], key: str = "focus", min_lift: float = 0.0
+) -> list[dict[str, Any]]:
+    """The classes grouped by the region named under `key` (focus, dominant), the largest
+    group first: [{region, classes, members: [{class, lift}]}]. With key "focus", classes
+    whose focus_lift is under min_lift (no region stands out) are left out."""
+    groups: dict[str, list[dict[str, Any]]] = {}
     for c in per_class:
-        if c["dominant"] is not None:
-            groups.setdefault(c["dominant"], []).append(int(c["class"]))
+        if c.get(key) is None:
+            continue
+        lift = c.get("focus_lift") if key == "focus" else c.get("lift", {}).get(c[key])
+        if key == "focus" and (lift is None or lift < min_lift):
+            continue
+        groups.setdefault(c[key], []).append({"class": int(c["class"]), "lift": lift})
     order = sorted(groups, key=lambda r: (-len(groups[r]), REGIONS.index(r)))
-    return [{"region": r, "classes": groups[r]} for r in order]
+    return [
+        {"region": r, "classes": [m["class"] for m in groups[r]], "members": groups[r]}
+        for r in order
+    ]
+
+
+def unfocused(per_class: Sequence[Mapping[str, Any]], min_lift: float) -> list[int]:
+    """The classes on which no region's share reaches min_lift times its area share."""
+    return [
+        int(c["class"])
+        for c in per_class
+        if c.get("focus_lift") is None or c["focus_lift"] < min_lift
+    ]
 
 
 # --- filters (q6) ----------------------------------------------------------------------
@@ -216,41 +283,42 @@ def spectrum_facts(
 
 
 def gain_facts(
-    filters: np.ndarray,
-    pre_start: np.ndarray,
-    pre_end: np.ndarray,
-    post_end: np.ndarray,
-    post_faces: np.ndarray,
+    filters: np.ndarray, start: np.ndarray, end: np.ndarray, faces: np.ndarray
 ) -> dict[str, Any]:
-    """How much the gradient ascent excites each filter.
+    """How much the gradient ascent excites each filter. All three are the filter's mean
+    activation at its conv block's output (after batch norm and ReLU): on its gray-noise
+    start image, on its optimized image (maximize_filters' numbers), and averaged over
+    validation faces.
 
-    pre_start / pre_end: the filter's mean pre-activation (the convolution's output) on its
-    gray-noise start image and on its optimized image (maximize_filters' numbers).
-    post_end / post_faces: the filter's mean rectified response (after the layer's
-    activation) on its optimized image and averaged over validation faces.
-    gain: post_end / post_faces per filter (filters silent on faces left out): how many
-    times more the optimized image drives the filter than an average face does.
+    gain: mean end / mean start over the filters (the ascent's gain for the layer; a ratio
+    of means, since a filter can be silent on its start image). face_gain: end / faces per
+    filter (filters silent on faces left out), summarized by its median, min and max: how
+    many times more the optimized image drives the filter than an average face does.
     """
-    pre_start = np.asarray(pre_start, dtype=np.float64)
-    pre_end = np.asarray(pre_end, dtype=np.float64)
-    post_end = np.asarray(post_end, dtype=np.float64)
-    post_faces = np.asarray(post_faces, dtype=np.float64)
-    active = post_faces > 1e-6
-    gain = np.where(active, post_end / np.where(active, post_faces, 1.0), np.nan)
-    finite = gain[np.isfinite(gain)]
-    best = int(np.nanargmax(gain)) if len(finite) else 0
+    start = np.asarray(start, dtype=np.float64)
+    end = np.asarray(end, dtype=np.float64)
+    faces = np.asarray(faces, dtype=np.float64)
+    active = faces > 1e-6
+    face_gain = np.where(active, end / np.where(active, faces, 1.0), np.nan)
+    finite = face_gain[np.isfinite(face_gain)]
+    best = int(np.nanargmax(face_gain)) if len(finite) else 0
+    mean_start = float(start.mean()) if len(start) else 0.0
+    mean_end = float(end.mean()) if len(end) else 0.0
     return {
-        "n": len(pre_start),
-        "rose": int((pre_end > pre_start).sum()),
-        "mean_pre_start": float(pre_start.mean()) if len(pre_start) else 0.0,
-        "mean_pre_end": float(pre_end.mean()) if len(pre_end) else 0.0,
-        "median_gain": _f(np.median(finite)) if len(finite) else None,
-        "min_gain": _f(finite.min()) if len(finite) else None,
-        "max_gain": _f(finite.max()) if len(finite) else None,
-        "max_gain_filter": int(filters[best]) if len(finite) else None,
+        "n": len(start),
+        "rose": int((end > start).sum()),
+        "mean_start": mean_start,
+        "mean_end": mean_end,
+        "gain": (mean_end / mean_start) if mean_start > 0 else None,
+        "silent_at_start": int((start <= 1e-6).sum()),
+        "mean_faces": float(faces.mean()) if len(faces) else 0.0,
+        "median_face_gain": _f(np.median(finite)) if len(finite) else None,
+        "min_face_gain": _f(finite.min()) if len(finite) else None,
+        "max_face_gain": _f(finite.max()) if len(finite) else None,
+        "max_face_gain_filter": int(filters[best]) if len(finite) else None,
         "above_one": int((finite > 1).sum()),
         "silent_on_faces": int((~active).sum()),
-        "per_filter": [_f(g) for g in gain],
+        "per_filter_face_gain": [_f(g) for g in face_gain],
     }
 
 
@@ -258,37 +326,51 @@ def feature_map_facts(
     maps: np.ndarray, masks: Masks, filters: np.ndarray | None = None
 ) -> dict[str, Any]:
     """The rectified outputs of a layer's filters for one image, upsampled to the image size
-    (F, 48, 48), with that image's masks: how many filters are silent (all zero), and per
-    active filter its dominant region (the largest share of its mass, `rest` when most of
-    it lies outside every region); counts per dominant region."""
+    (F, 48, 48), with that image's masks (each (1, 48, 48) or fixed (48, 48)).
+
+    Per active (not all-zero) filter: `face_share`, the share of its response on the five
+    regions together, `face_lift` = face_share / the regions' area share, and `favourite`,
+    the region with the largest share / area. `face_tuned`: the filters with face_lift > 1
+    (they respond more on the face parts than their area gives); `by_favourite`: how many of
+    those favour each region; `strongest`: the 3 filters with the largest mean response."""
     maps = np.asarray(maps, dtype=np.float64)
     filters = np.arange(len(maps)) if filters is None else np.asarray(filters)
+    area = area_shares(masks)
+    face_area = sum(area.values())
     total = np.abs(maps).sum(axis=(1, 2))
     per_filter = []
-    counts = {r: 0 for r in (*REGIONS, "rest")}
     for k, m in enumerate(maps):
         if total[k] <= 0:
             continue
         shares = {r: float(mass_shares(m, masks[r])[0]) for r in REGIONS}
-        rest = 1.0 - sum(shares.values())
-        top = max(shares, key=lambda r: shares[r])
-        dominant = "rest" if rest > shares[top] else top
-        counts[dominant] += 1
+        lift = {r: shares[r] / area[r] for r in REGIONS if area[r] > 0}
+        face = sum(shares.values())
         per_filter.append(
             {
                 "filter": int(filters[k]),
-                "dominant": dominant,
-                "share": float(rest if dominant == "rest" else shares[top]),
+                "face_share": face,
+                "face_lift": face / face_area if face_area > 0 else 0.0,
+                "favourite": max(lift, key=lambda r: lift[r]) if lift else None,
+                "favourite_lift": max(lift.values()) if lift else None,
                 "mean": float(m.mean()),
             }
         )
+    tuned = [p for p in per_filter if p["face_lift"] > 1]
+    by_favourite = {r: sum(p["favourite"] == r for p in tuned) for r in REGIONS}
     strongest = sorted(per_filter, key=lambda p: -p["mean"])[:3]
     return {
         "n": len(maps),
         "silent": int((total <= 0).sum()),
         "active": len(per_filter),
-        "by_region": counts,
-        "top_region": max(counts, key=lambda r: counts[r]) if per_filter else None,
+        "face_area": float(face_area),
+        "face_tuned": len(tuned),
+        "by_favourite": by_favourite,
+        "top_favourite": (
+            max(REGIONS, key=lambda r: (by_favourite[r], -REGIONS.index(r))) if tuned else None
+        ),
+        "median_face_share": float(np.median([p["face_share"] for p in per_filter]))
+        if per_filter
+        else None,
         "strongest": strongest,
     }
 
@@ -306,8 +388,9 @@ def lime_class_facts(
     """Per class, from LIME maps (each pixel its superpixel's signed weight for the image's
     own class): `deciding_share`, the mean share of the positive weight that lies on the
     deciding regions; `deciding_area`, the share of the image those regions cover (what an
-    even spread gives); `top_region`, the region with the largest share of the positive
-    weight; `positive`, the mean sum of positive superpixel weight per image (probability
+    even spread gives); `top_region`, the region where the positive weight is densest
+    (largest share / area share; `top_region_share` its share, `top_region_lift` the ratio);
+    `positive`, the mean sum of positive superpixel weight per image (probability
     the evidence adds), `r2` the mean fit of LIME's local model; `n` images."""
     maps = np.asarray(maps, dtype=np.float64)
     labels = np.asarray(labels)
@@ -322,14 +405,16 @@ def lime_class_facts(
         decide = union(m, deciding)
         shares = mass_shares(pos, decide)
         regions = region_shares(pos, m)
+        top, top_lift = focus_region(regions["shares"], area_shares(m))
         out.append(
             {
                 "class": cls,
                 "n": len(idx),
                 "deciding_share": _f(np.nanmean(shares)) if np.isfinite(shares).any() else None,
                 "deciding_area": float(np.mean(decide)),
-                "top_region": regions["dominant"],
-                "top_region_share": regions["dominant_share"],
+                "top_region": top,
+                "top_region_share": regions["shares"].get(top) if top else None,
+                "top_region_lift": top_lift,
                 "positive": float(
                     np.mean([_positive_weight(maps[i]) for i in idx]) if len(idx) else 0.0
                 ),
@@ -351,7 +436,9 @@ def recall_ties(
     """The classes ordered by recall (best first, classes without images left out), each with
     its recall, the class it is most often mistaken for and how often, and its LIME facts;
     the `n_ends` best and worst; whether the best classes put more of their positive LIME
-    weight on the deciding regions than the worst (`best_more_deciding`); the Spearman
+    weight on the deciding regions than the worst by more than DECIDING_MARGIN
+    (`best_more_deciding`; `deciding_gap` the difference), the mean deciding
+    share and positive weight of each group; the Spearman
     correlation of recall and deciding share over the classes (None under 3 classes)."""
     matrix = np.asarray(confusion["matrix"], dtype=np.float64)
     support = confusion["support"]
@@ -377,13 +464,15 @@ def recall_ties(
         rows.append(entry)
     rows.sort(key=lambda r: (-r["recall"], r["class"]))
     k = min(n_ends, len(rows) // 2)
-    best, worst = rows[:k], rows[len(rows) - k :][::-1] if k else []
+    best = rows[:k]
+    worst = rows[len(rows) - k :][::-1] if k else []
 
-    def mean_share(group: Sequence[Mapping[str, Any]]) -> float | None:
-        values = [g["deciding_share"] for g in group if g.get("deciding_share") is not None]
+    def mean_of(group: Sequence[Mapping[str, Any]], key: str) -> float | None:
+        values = [g[key] for g in group if g.get(key) is not None]
         return float(np.mean(values)) if values else None
 
-    best_share, worst_share = mean_share(best), mean_share(worst)
+    best_share, worst_share = mean_of(best, "deciding_share"), mean_of(worst, "deciding_share")
+    gap = None if best_share is None or worst_share is None else best_share - worst_share
     pairs = [
         (r["recall"], r["deciding_share"]) for r in rows if r.get("deciding_share") is not None
     ]
@@ -398,8 +487,10 @@ def recall_ties(
         "worst": worst,
         "best_deciding_share": best_share,
         "worst_deciding_share": worst_share,
-        "best_more_deciding": (
-            None if best_share is None or worst_share is None else best_share > worst_share
-        ),
+        "best_positive": mean_of(best, "positive"),
+        "worst_positive": mean_of(worst, "positive"),
+        "deciding_gap": gap,
+        "deciding_margin": DECIDING_MARGIN,
+        "best_more_deciding": None if gap is None else gap > DECIDING_MARGIN,
         "spearman": rho,
     }

@@ -1,1 +1,1 @@
-"""The figures of the HW3 questions: training curves and confusion matrices (matplotlib, PNG)."""
+"""The report's figures, drawn with matplotlib and saved as PNG through reportgen.figures."""

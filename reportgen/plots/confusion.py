@@ -12,7 +12,11 @@ from reportgen.figures import figure_style, save_figure
 
 WIDTH_IN = 6.5
 WORDS = {
-    "en": {"true": "True class", "pred": "Predicted class", "caption": "True: {t}, Prediction: {p}"},
+    "en": {
+        "true": "True class",
+        "pred": "Predicted class",
+        "caption": "True: {t}, Prediction: {p}",
+    },
     "zh": {"true": "真實類別", "pred": "預測類別", "caption": "真實：{t}，預測：{p}"},
 }
 
@@ -34,8 +38,15 @@ def confusion_heatmap(matrix: np.ndarray, path: Path, *, lang: str, title: str =
         for i in range(n):
             for j in range(n):
                 v = matrix[i, j]
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8.5,
-                        color="white" if v > 0.55 else "black")  # fmt: skip
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8.5,
+                    color="white" if v > 0.55 else "black",
+                )
         ax.set_xticks(range(n), names, rotation=35, ha="right")
         ax.set_yticks(range(n), names)
         ax.set_xlabel(words["pred"])

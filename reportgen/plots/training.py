@@ -87,10 +87,17 @@ def compare_figure(histories: dict[str, dict[str, list[float]]], path: Path, *, 
         for color, (name, history) in zip(COLORS, histories.items(), strict=False):
             for ax, key in ((ax_loss, "loss"), (ax_acc, "accuracy")):
                 train, val = history[key], history[f"val_{key}"]
-                ax.plot(_epochs(train), train, "-", color=color, lw=1.6,
-                        label=f"{name} {words['train']}")  # fmt: skip
-                ax.plot(_epochs(val), val, "--", color=color, lw=1.6,
-                        label=f"{name} {words['val']}")  # fmt: skip
+                ax.plot(
+                    _epochs(train),
+                    train,
+                    "-",
+                    color=color,
+                    lw=1.6,
+                    label=f"{name} {words['train']}",
+                )
+                ax.plot(
+                    _epochs(val), val, "--", color=color, lw=1.6, label=f"{name} {words['val']}"
+                )
         _axes_style(ax_loss, words["loss"], words)
         _axes_style(ax_acc, words["accuracy"], words)
         fig.tight_layout()
@@ -107,8 +114,16 @@ def val_loss_figure(
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.1))
         for i, (name, values) in enumerate(curves.items()):
             color = COLORS[i % len(COLORS)]
-            ax.plot(_epochs(values), values, "-", marker=MARKERS[i % len(MARKERS)], ms=3.5,
-                    color=color, lw=1.5, label=name)  # fmt: skip
+            ax.plot(
+                _epochs(values),
+                values,
+                "-",
+                marker=MARKERS[i % len(MARKERS)],
+                ms=3.5,
+                color=color,
+                lw=1.5,
+                label=name,
+            )
             if marks and name in marks:
                 e = marks[name]
                 ax.plot([e], [values[e - 1]], "o", ms=11, mfc="none", mec=color, mew=1.5)

@@ -1,0 +1,73 @@
+"""`reportgen predict`: the Kaggle submission from the CNN run, one row per test.csv row."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from reportgen.cli import main
+
+
+def write_test_csv(path, ids, seed=0):
+    rng = np.random.default_rng(seed)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "feature"])
+        for i in ids:
+            pixels = rng.integers(0, 256, size=48 * 48)
+            writer.writerow([i, " ".join(map(str, pixels))])
+
+
+@pytest.fixture
+def project_dir(tiny_project, monkeypatch, tmp_path):
+    """The tests' shared tiny project (its CNN run is trained once per session) as cwd."""
+    monkeypatch.chdir(tiny_project.config.root)
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return tiny_project.config.root
+
+
+def read_submission(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def test_predict_writes_one_label_per_id_in_file_order(project_dir, tmp_path, capsys):
+    from questions._runs import cnn_run
+    from reportgen.config import load_config
+    from reportgen.data.loader import load_unlabelled
+    from reportgen.project import Project
+    from reportgen.runs.pipeline import predict_probs
+
+    ids = [5, 0, 3, 1, 4, 2, 9]
+    test_csv, out = tmp_path / "test.csv", tmp_path / "submission.csv"
+    write_test_csv(test_csv, ids)
+    code = main(
+        ["predict", "--test", str(test_csv), "-o", str(out), "--profile", "tiny", "--quiet"]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    header, rows = read_submission(out)
+    assert header == ["id", "label"]
+    assert [int(r[0]) for r in rows] == ids
+    labels = [int(r[1]) for r in rows]
+    assert all(0 <= label <= 6 for label in labels)
+
+    # The labels are the CNN run's predictions for those images, in the same order.
+    project = Project(load_config(project_dir, {"profile": "tiny"}))
+    run = project.store.get(cnn_run(project.profile, project.config), project.data)
+    images = load_unlabelled(test_csv).images
+    assert labels == predict_probs(run.model, images).argmax(axis=1).tolist()
+    assert not out.with_name(out.name + ".tmp").exists()
+
+
+def test_predict_refuses_a_training_file(project_dir, tmp_path, capsys):
+    train_csv = tmp_path / "train.csv"
+    train_csv.write_text("label,feature\n0," + " ".join(["0"] * 2304) + "\n", encoding="utf-8")
+    out = tmp_path / "submission.csv"
+    code = main(["predict", "--test", str(train_csv), "-o", str(out), "--profile", "tiny"])
+    assert code == 2
+    assert "test.csv" in capsys.readouterr().err
+    assert not out.exists()
