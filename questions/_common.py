@@ -147,6 +147,78 @@ def setup_facts(run: Run, ctx: Context) -> dict[str, Any]:
     }
 
 
+def percent(value: float | None, digits: int = 1) -> str:
+    """A share as a table cell: 0.1234 -> "12.3%", None -> "–"."""
+    return "–" if value is None else f"{100 * value:.{digits}f}%"
+
+
+REGION_TABLE_WORDS = {
+    "en": {
+        "class": "Class",
+        "images": "Images",
+        "dominant": "Largest share",
+        "focus": "Densest (share / area)",
+        "area": "Area share",
+    },
+    "zh": {
+        "class": "類別",
+        "images": "張數",
+        "dominant": "比例最高",
+        "focus": "最集中（比例／面積）",
+        "area": "面積比例",
+    },
+}
+
+
+def region_share_table(
+    facts: dict[str, Any], lang: str, caption: str, pointing_header: str | None = None
+) -> Table:
+    """Per class (facts["per_class"], from per_class_regions): the share of a map's mass in each
+    face region and outside them, the region with the largest share and the densest one; the
+    footer row is each region's share of the image area. With `pointing_header`, a last column
+    holds each class's pointing-game rate and the footer its chance level."""
+    from reportgen.classes import REGION_NAMES, class_name
+    from reportgen.data.types import REGIONS
+
+    w = REGION_TABLE_WORDS[lang]
+    names = REGION_NAMES[lang]
+    pointing = pointing_header is not None
+    header = (
+        w["class"],
+        w["images"],
+        *(names[r] for r in REGIONS),
+        names["rest"],
+        w["dominant"],
+        w["focus"],
+        *((pointing_header,) if pointing else ()),
+    )
+    rows = tuple(
+        (
+            class_name(c["class"], lang),
+            f"{c['n']:,}",
+            *(percent(c["shares"][r]) for r in REGIONS),
+            percent(c["rest"]),
+            names[c["dominant"]],
+            f"{names[c['focus']]} ×{c['focus_lift']:.1f}" if c["focus"] else "–",
+            *((percent(c["pointing"]),) if pointing else ()),
+        )
+        for c in facts["per_class"]
+    )
+    area = facts["area"]
+    footer = (
+        (
+            w["area"],
+            "",
+            *(percent(area[r]) for r in REGIONS),
+            percent(1 - facts["face_area"]),
+            "",
+            "",
+            *((percent(facts["pointing_chance"]),) if pointing else ()),
+        ),
+    )
+    return Table(caption=caption, header=header, rows=rows, footer=footer)
+
+
 def test_set_order(name: str) -> tuple[int, str]:
     """Kaggle's PublicTest before its PrivateTest, then any other test set by name."""
     return ({"PublicTest": 0, "PrivateTest": 1}.get(name, 2), name)

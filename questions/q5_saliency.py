@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._common import draft
+from questions._common import draft, region_share_table
 from questions._runs import cnn_run
 from reportgen.classes import NUM_CLASSES, class_name
 from reportgen.config import Config
@@ -39,24 +39,6 @@ SMOOTHGRAD_NOISE = 0.15  # noise std as a fraction of the pixel range
 SEED = 0
 TOP = 0.1  # how concentrated a map is: the mass share of its brightest 10% of pixels
 
-REGION_NAMES = {
-    "en": {
-        "eyes": "Eyes",
-        "brows": "Brows",
-        "nose": "Nose",
-        "mouth": "Mouth",
-        "cheeks": "Cheeks",
-        "rest": "Elsewhere",
-    },
-    "zh": {
-        "eyes": "眼睛",
-        "brows": "眉毛",
-        "nose": "鼻子",
-        "mouth": "嘴巴",
-        "cheeks": "臉頰",
-        "rest": "其他",
-    },
-}
 WORDS = {
     "en": {
         "figure": "Saliency maps of the most confident correctly classified validation image "
@@ -69,11 +51,6 @@ WORDS = {
         "the last row is each region's share of the image area, what an even map would give",
         "source_generator": "regions from the synthetic faces' generator, per image",
         "source_fer": "fixed regions of the aligned 48×48 FER face",
-        "class": "Class",
-        "images": "Images",
-        "dominant": "Largest share",
-        "focus": "Densest (share / area)",
-        "area": "Area share",
         "row": "index {row}",
         "wrong": "(misclassified)",
     },
@@ -86,11 +63,6 @@ WORDS = {
         "（取平均；{source}）；最後一列是各區域佔整張圖的面積比例，也就是均勻分布的 map 會得到的值",
         "source_generator": "區域由合成臉孔的產生器逐張給出",
         "source_fer": "區域為對齊後 48×48 FER 臉孔的固定位置",
-        "class": "類別",
-        "images": "張數",
-        "dominant": "比例最高",
-        "focus": "最集中（比例／面積）",
-        "area": "面積比例",
         "row": "index {row}",
         "wrong": "（分類錯誤）",
     },
@@ -206,36 +178,8 @@ def row_label(example: dict[str, Any], lang: str) -> str:
 
 def region_table(facts: dict[str, Any], lang: str) -> Table:
     w = WORDS[lang]
-    names = REGION_NAMES[lang]
-    header = (
-        w["class"],
-        w["images"],
-        *(names[r] for r in REGIONS),
-        names["rest"],
-        w["dominant"],
-        w["focus"],
-    )
-
-    def pct(v: float | None) -> str:
-        return "–" if v is None else f"{100 * v:.1f}%"
-
-    rows = tuple(
-        (
-            class_name(c["class"], lang),
-            f"{c['n']:,}",
-            *(pct(c["shares"][r]) for r in REGIONS),
-            pct(c["rest"]),
-            names[c["dominant"]],
-            f"{names[c['focus']]} ×{c['focus_lift']:.1f}" if c["focus"] else "–",
-        )
-        for c in facts["per_class"]
-    )
-    area = facts["area"]
-    footer = (
-        (w["area"], "", *(pct(area[r]) for r in REGIONS), pct(1 - facts["face_area"]), "", ""),
-    )
     source = w["source_generator"] if facts["mask_source"] == "generator" else w["source_fer"]
-    return Table(caption=w["table"].format(source=source), header=header, rows=rows, footer=footer)
+    return region_share_table(facts, lang, w["table"].format(source=source))
 
 
 def answer(ctx: Context) -> Section:

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from questions._common import draft
+from questions._common import draft, percent
 from questions._runs import cnn_run
-from reportgen.classes import class_name
+from reportgen.classes import REGION_NAMES, class_name
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.explain import DECIDING_REGIONS, lime_explain, lime_overlay
@@ -35,10 +35,6 @@ PER_CLASS = 5  # images explained per class for the measurement: the shown one a
 TOP = 5  # superpixels tinted in the figure, each way
 SEED = 0
 
-REGION_NAMES = {
-    "en": {"eyes": "Eyes", "brows": "Brows", "nose": "Nose", "mouth": "Mouth", "cheeks": "Cheeks"},
-    "zh": {"eyes": "眼睛", "brows": "眉毛", "nose": "鼻子", "mouth": "嘴巴", "cheeks": "臉頰"},
-}
 WORDS = {
     "en": {
         "figure": "LIME for the images of the saliency maps (one per class, the most confident "
@@ -167,25 +163,22 @@ def lime_table(facts: dict[str, Any], lang: str) -> Table:
     w = WORDS[lang]
     names = REGION_NAMES[lang]
 
-    def pct(v: float | None) -> str:
-        return "–" if v is None else f"{100 * v:.0f}%"
-
     rows = tuple(
         (
             class_name(r["class"], lang),
-            pct(r["recall"]),
+            percent(r["recall"], 0),
             f"{r['support']:,}",
             "–"
             if r["confused_with"] is None
-            else f"{class_name(r['confused_with'], lang)} ({pct(r['confused_rate'])})",
-            pct(r.get("deciding_share")),
+            else f"{class_name(r['confused_with'], lang)} ({percent(r['confused_rate'], 0)})",
+            percent(r.get("deciding_share"), 0),
             names.get(r.get("top_region") or "", "–"),
             "–" if r.get("r2") is None else f"{r['r2']:.2f}",
         )
         for r in facts["ties"]["order"]
     )
     return Table(
-        caption=w["table"].format(per=facts["per_class"], area=pct(facts["deciding_area"])),
+        caption=w["table"].format(per=facts["per_class"], area=percent(facts["deciding_area"], 0)),
         header=w["header"],
         rows=rows,
     )

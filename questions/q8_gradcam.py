@@ -9,12 +9,11 @@ from typing import Any
 import keras
 import numpy as np
 
-from questions._common import draft
+from questions._common import draft, region_share_table
 from questions._runs import cnn_run
 from reportgen.classes import IMAGE_SIZE, NUM_CLASSES, class_name
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.data.types import REGIONS
 from reportgen.explain import (
     DECIDING_REGIONS,
     class_average_gradcam,
@@ -44,24 +43,6 @@ MODULE = "q8_gradcam"
 TITLE = "Free question: Grad-CAM per class and per-class averages"
 TOLERANCE = 1  # pixels the deciding regions are widened by for the pointing game
 
-REGION_NAMES = {
-    "en": {
-        "eyes": "Eyes",
-        "brows": "Brows",
-        "nose": "Nose",
-        "mouth": "Mouth",
-        "cheeks": "Cheeks",
-        "rest": "Elsewhere",
-    },
-    "zh": {
-        "eyes": "眼睛",
-        "brows": "眉毛",
-        "nose": "鼻子",
-        "mouth": "嘴巴",
-        "cheeks": "臉頰",
-        "rest": "其他",
-    },
-}
 WORDS = {
     "en": {
         "examples": "Grad-CAM on {layer} for the images of the saliency maps (one per class): "
@@ -76,12 +57,7 @@ WORDS = {
         "the pointing game's chance level (random maps)",
         "source_generator": "regions from the synthetic faces' generator",
         "source_fer": "fixed regions of the aligned FER face",
-        "header_class": "Class",
-        "header_n": "Images",
-        "header_dominant": "Largest share",
-        "header_focus": "Densest (share / area)",
         "header_pointing": "Peak on brows/eyes/mouth",
-        "area": "Area share",
         "row_image": "Image",
         "row_cam": "Grad-CAM",
         "row_avg": "Class average",
@@ -98,12 +74,7 @@ WORDS = {
         "區域外擴 {tol} 像素）；最後一列是各區域的面積比例，以及隨機 map 的 pointing game（隨機水準）",
         "source_generator": "區域由合成臉孔的產生器給出",
         "source_fer": "對齊後 FER 臉孔的固定區域",
-        "header_class": "類別",
-        "header_n": "張數",
-        "header_dominant": "比例最高",
-        "header_focus": "最集中（比例／面積）",
         "header_pointing": "峰值在眉毛/眼睛/嘴巴",
-        "area": "面積比例",
         "row_image": "原圖",
         "row_cam": "Grad-CAM",
         "row_avg": "類別平均",
@@ -212,51 +183,9 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def region_table(facts: dict[str, Any], lang: str) -> Table:
     w = WORDS[lang]
-    names = REGION_NAMES[lang]
-
-    def pct(v: float | None) -> str:
-        return "–" if v is None else f"{100 * v:.1f}%"
-
-    header = (
-        w["header_class"],
-        w["header_n"],
-        *(names[r] for r in REGIONS),
-        names["rest"],
-        w["header_dominant"],
-        w["header_focus"],
-        w["header_pointing"],
-    )
-    rows = tuple(
-        (
-            class_name(c["class"], lang),
-            f"{c['n']:,}",
-            *(pct(c["shares"][r]) for r in REGIONS),
-            pct(c["rest"]),
-            names[c["dominant"]],
-            f"{names[c['focus']]} ×{c['focus_lift']:.1f}" if c["focus"] else "–",
-            pct(c["pointing"]),
-        )
-        for c in facts["per_class"]
-    )
-    area = facts["area"]
-    footer = (
-        (
-            w["area"],
-            "",
-            *(pct(area[r]) for r in REGIONS),
-            pct(1 - facts["face_area"]),
-            "",
-            "",
-            pct(facts["pointing_chance"]),
-        ),
-    )
     source = w["source_generator"] if facts["mask_source"] == "generator" else w["source_fer"]
-    return Table(
-        caption=w["table"].format(source=source, tol=facts["tolerance"]),
-        header=header,
-        rows=rows,
-        footer=footer,
-    )
+    caption = w["table"].format(source=source, tol=facts["tolerance"])
+    return region_share_table(facts, lang, caption, pointing_header=w["header_pointing"])
 
 
 def answer(ctx: Context) -> Section:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import questions
 from reportgen.config import CONFIG_FILE, Config
 from reportgen.errors import UserError
+from reportgen.files import atomic_path
 from reportgen.progress import reporter
 from reportgen.project import Project
 
@@ -223,18 +223,18 @@ def cmd_predict(config: Config, args: argparse.Namespace) -> int:
     from reportgen.runs.pipeline import predict_probs
 
     project = Project(config)
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(f"{out}: folder {out.parent} does not exist (from -o/--output)")
     test = load_unlabelled(args.test)
     spec = cnn_run(project.profile, config)
     with reporter(args.quiet) as report:
         run = project.store.ensure(spec, project.data, report, "run cnn")
     labels = predict_probs(run.model, test.images).argmax(axis=1)
-    out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with atomic_path(out) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "label"])
         writer.writerows(zip(test.ids.tolist(), labels.tolist(), strict=True))
-    os.replace(tmp, out)
     _say(
         args,
         f"wrote {len(labels)} predictions of run {run.key} (val_accuracy "

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from reportgen.files import atomic_path
 
 DPI = 200
 
@@ -74,14 +74,9 @@ def save_figure(fig: Any, path: Path, *, dpi: int = DPI) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        with figure_style():
+        with atomic_path(path) as tmp, figure_style():
             fig.savefig(tmp, format="png", dpi=dpi, metadata={"Software": None})
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
         plt.close(fig)
     return path

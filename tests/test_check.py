@@ -12,31 +12,13 @@ from reportgen.render.check import _parse_to_unicode, check_report, placeholder_
 from reportgen.render.course import CourseTemplate, load_template
 from reportgen.render.report import render_report
 from reportgen.render.unicode import fold_ideographs, squashed
-from reportgen.sections import Figure, Section, Table, Text
+from tests.helpers import hand_made_sections
 
 SID = "B06902049"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
-    b"\x00\x00\x00\nIDATx\x9cc\xf8\x0f\x00\x01\x01\x01\x00\x18\xdd\x8d\xb4\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 def sections_for(root: Path, template: CourseTemplate, skip=(), extra: str = "") -> dict:
-    out = {}
-    for module in template.modules():
-        if module in skip:
-            continue
-        folder = root / "build" / "sections" / module
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "f.png").write_bytes(PNG)
-        blocks = [
-            Text(f"{module}：模型在 happy 類別表現最好。{extra}"),
-            Table("結果", ("類別", "準確率"), (("happy", "0.88"),)),
-            Figure("f.png", "示意圖", width="20%"),
-            Text("曲線。", part="curves"),
-        ]
-        out[module] = (Section(module, blocks), folder)
-    return out
+    return hand_made_sections(root, template.modules(), skip, extra)
 
 
 def build(root: Path, template_id: str, **kwargs) -> Path:

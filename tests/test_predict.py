@@ -71,3 +71,11 @@ def test_predict_refuses_a_training_file(project_dir, tmp_path, capsys):
     assert code == 2
     assert "test.csv" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_predict_refuses_an_output_in_a_missing_folder(project_dir, tmp_path, capsys):
+    out = tmp_path / "no-such-folder" / "submission.csv"
+    code = main(["predict", "--test", "test.csv", "-o", str(out), "--profile", "tiny"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no-such-folder" in err and len(err.strip().splitlines()) == 1

@@ -36,7 +36,8 @@ from reportgen.render.fetcher import RefusedURL, SafeFetcher
 from reportgen.render.markdown import to_html
 from reportgen.render.report import render_report
 from reportgen.render.unicode import squashed
-from reportgen.sections import Figure, Section, Table, Text
+from reportgen.sections import Figure, Section, Text
+from tests.helpers import hand_made_sections
 
 STUDENT = StudentConfig(id="R05942017", name="王小明", department="電機三")
 TEMPLATES = ("ml2017-hw3", "ml2018-hw3", "ml2019-hw3", "ml2019-hw4", "ml2019")
@@ -62,27 +63,7 @@ def _figure_file() -> Path:
 
 
 def make_sections(root: Path, template: CourseTemplate, skip: tuple[str, ...] = ()) -> dict:
-    """One hand-made section per module: text, a table, a figure in the main part and a
-    figure in a "curves" part."""
-    out = {}
-    for module in template.modules():
-        if module in skip:
-            continue
-        folder = root / "build" / "sections" / module
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(_figure_file(), folder / "main.png")
-        shutil.copy(_figure_file(), folder / "curves.png")
-        section = Section(
-            module=module,
-            blocks=[
-                Text(f"模組 **{module}** 的回答：驗證準確率為 `61.5%`。"),
-                Table("準確率", ("模型", "準確率"), (("CNN", "0.615"), ("DNN", "0.402"))),
-                Figure("main.png", f"{module} 的圖", width="60%"),
-                Figure("curves.png", f"{module} 的 loss 對 epoch", part="curves"),
-            ],
-        )
-        out[module] = (section, folder)
-    return out
+    return hand_made_sections(root, template.modules(), skip, figure=_figure_file())
 
 
 def render(root: Path, template_id: str, sections: dict | None = None, **kwargs) -> Path:

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import IO, Any
 import numpy as np
 
 from reportgen.data.types import LabelledImages, UnlabelledImages
+from reportgen.files import atomic_path
 
 INDEX_NAME = "fingerprints.json"
 MAX_ENTRIES = 8  # npz files kept; each holds one data source's arrays (~80 MB for FER2013)
@@ -170,12 +170,5 @@ def _npz_names(index: Mapping[str, Any]) -> set[str]:
 
 
 def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            write(f)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        write(f)

@@ -9,7 +9,6 @@ keeps the text of a character it had no glyph for, so the text alone cannot show
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import re
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.files import quiet_logger
 from reportgen.render.course import CourseTemplate, Question
 from reportgen.render.unicode import squashed
 from reportgen.sections import placeholder
@@ -59,7 +59,7 @@ def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[s
     if not pdf.is_file():
         return [f"{pdf}: no such file"]
     try:
-        with _quiet("pypdf"):
+        with quiet_logger("pypdf", logging.CRITICAL):
             from pypdf import PdfReader
 
             reader = PdfReader(pdf)
@@ -78,18 +78,6 @@ def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[s
     shown = [q for q in template.questions() if squashed(q.heading) in text]
     problems += _check_fonts(pages, {c for q in shown for c in q.prompt if _is_cjk(c)})
     return problems
-
-
-@contextlib.contextmanager
-def _quiet(name: str) -> Iterator[None]:
-    """pypdf logs each repair it attempts; a check reports its own findings instead."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _check_header(text: str, template: CourseTemplate, student_id: str) -> list[str]:

@@ -15,11 +15,11 @@ import functools
 import hashlib
 import importlib.util
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import UserError
+from reportgen.files import write_bytes_atomic
 
 PACKAGE = "noto_cjk_sans_otc"
 # PostScript names of the faces we use, in the collection.
@@ -147,7 +147,7 @@ def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
     if not data:
         raise UserError(f"could not cut the CJK font {source.postscript_name} down to the report")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, data)
+    write_bytes_atomic(target, data)
     _prune(cache_dir)
     return target
 
@@ -166,20 +166,8 @@ def full_face(source: FontSource, cache_dir: Path) -> Path:
     buffer = io.BytesIO()
     collection.fonts[source.index].save(buffer, reorderTables=False)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(target, buffer.getvalue())
+    write_bytes_atomic(target, buffer.getvalue())
     return target
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
-    os.chmod(tmp, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _prune(cache_dir: Path) -> None:

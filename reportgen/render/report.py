@@ -6,17 +6,15 @@ WeasyPrint has finished, so a failed render leaves the last good Report.pdf as i
 
 from __future__ import annotations
 
-import contextlib
 import html
 import logging
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from reportgen import PROJECT_ROOT
 from reportgen.config import StudentConfig
 from reportgen.errors import UserError
+from reportgen.files import atomic_path, quiet_logger, write_bytes_atomic
 from reportgen.render import fonts
 from reportgen.render.course import CourseTemplate
 from reportgen.render.document import Document, build_document
@@ -54,7 +52,7 @@ def render_report(
     roots = [PROJECT_ROOT, build_dir, font_dir, answers_dir, *doc.folders()]
     write_pdf(pdf_html, output, SafeFetcher(roots), full_fonts=full_fonts)
     preview = render_html(doc, faces, Target(output.parent), answers_dir=answers_dir)
-    _write_atomic(output.with_suffix(".html"), preview.encode("utf-8"))
+    write_bytes_atomic(output.with_suffix(".html"), preview.encode("utf-8"))
 
 
 def prepare_fonts(
@@ -80,62 +78,14 @@ def write_pdf(page: str, output: Path, fetcher: SafeFetcher, *, full_fonts: bool
 
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{output.stem}-", suffix=".pdf.tmp", dir=output.parent
-        )
-    except OSError as exc:
-        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, _file_mode(output))
-    try:
-        with _weasyprint_quiet():
+        with atomic_path(output) as tmp, quiet_logger("weasyprint"):
             document = weasyprint.HTML(
                 string=page, base_url=str(output.parent), url_fetcher=fetcher
             ).render()
             document.write_pdf(tmp, full_fonts=full_fonts, hinting=False)
-        try:
-            os.replace(tmp, output)
-        except OSError as exc:
-            raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     if fetcher.refused:
         log.warning(
             "left out of the report (not a file of the project): %s", ", ".join(fetcher.refused)
         )
-
-
-@contextlib.contextmanager
-def _weasyprint_quiet() -> Iterator[None]:
-    """WeasyPrint warns for each refused image and each font fallback; we report those
-    ourselves, once."""
-    logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _file_mode(target: Path) -> int:
-    """The mode the file keeps (or gets, under the umask): mkstemp's 0600 would hide it."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".tmp", dir=target.parent)
-    os.chmod(tmp, _file_mode(target))
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
