@@ -34,6 +34,7 @@ _SHARED_CODE = (
     "reportgen/sections.py",
     "reportgen/text.py",
     "reportgen/context.py",
+    "reportgen/classes.py",
     "questions/_runs.py",
     "questions/_common.py",
 )
