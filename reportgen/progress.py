@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -89,5 +90,75 @@ class RichReporter(Reporter):
         self.progress.console.print(message)
 
 
+class _Line:
+    def __init__(self, description: str, total: int | None) -> None:
+        self.description = description
+        self.total = total
+        self.completed = 0
+        self.start = self.last = time.monotonic()
+
+
+class LineReporter(Reporter):
+    """Plain lines where stderr is no terminal (a log file, CI, a notebook's `!reportgen`),
+    where bars cannot redraw: a line when a task starts, when it ends, and at most one
+    progress line per task every `interval` seconds."""
+
+    def __init__(self, stream: Any = None, interval: float = 30.0) -> None:
+        self.stream = stream or sys.stderr
+        self.interval = interval
+        self.tasks: dict[int, _Line] = {}
+
+    def _say(self, message: str) -> None:
+        print(message, file=self.stream, flush=True)
+
+    def _status(self, line: _Line) -> str:
+        elapsed = time.monotonic() - line.start
+        if not line.total:
+            return f"{line.description}: {line.completed} in {elapsed:.0f} s"
+        text = f"{line.description}: {line.completed}/{line.total} in {elapsed:.0f} s"
+        if 0 < line.completed < line.total:
+            eta = elapsed * (line.total - line.completed) / line.completed
+            text += f", ETA {eta:.0f} s"
+        return text
+
+    def task(self, description: str, total: int | None) -> Any:
+        line = _Line(description, total)
+        self.tasks[id(line)] = line
+        self._say(f"{description}: started" + (f" ({total})" if total else ""))
+        return id(line)
+
+    def advance(self, task: Any, amount: int = 1, description: str | None = None) -> None:
+        line = self.tasks.get(task)
+        if line is None:
+            return
+        line.completed += amount
+        if description is not None:
+            line.description = description
+        now = time.monotonic()
+        if now - line.last >= self.interval:
+            line.last = now
+            self._say(self._status(line))
+
+    def reset(
+        self, task: Any, total: int | None, completed: int = 0, description: str | None = None
+    ) -> None:
+        line = self.tasks.get(task)
+        if line is None:
+            return
+        line.total, line.completed = total, completed
+        if description is not None:
+            line.description = description
+
+    def done(self, task: Any) -> None:
+        line = self.tasks.pop(task, None)
+        if line is not None:
+            self._say(self._status(line).replace(": ", ": done, ", 1))
+
+    def log(self, message: str) -> None:
+        self._say(message)
+
+
 def reporter(quiet: bool) -> Reporter:
-    return Reporter() if quiet else RichReporter()
+    if quiet:
+        return Reporter()
+    return RichReporter() if sys.stderr.isatty() else LineReporter()

@@ -163,6 +163,11 @@ def _fit(
             history.setdefault("lr", []).append(_current_lr(model))
             history.setdefault("epoch_seconds", []).append(seconds)
             val_loss = history["val_loss"][-1]
+            report.log(
+                f"{label} epoch {epoch + 1}/{spec.epochs}: loss {history['loss'][-1]:.3f}, "
+                f"val_loss {val_loss:.3f}, val_accuracy {history['val_accuracy'][-1]:.3f} "
+                f"({seconds:.1f} s)"
+            )
             state["epoch"] = epoch + 1
             state["seconds"] += seconds
             if state["best_val_loss"] is None or val_loss < state["best_val_loss"]:
