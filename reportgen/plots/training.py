@@ -46,6 +46,11 @@ def _axes_style(ax, ylabel: str, words: dict[str, str]) -> None:
     ax.set_xlabel(words["epoch"])
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    xs = [x for line in ax.get_lines() for x in np.asarray(line.get_xdata(), dtype=float)]
+    last = round(max(xs, default=0.0))
+    if last <= 2:  # too few epochs for MaxNLocator, which then falls back to fractions
+        ax.set_xlim(0.5, last + 0.5)
+        ax.set_xticks(range(1, last + 1))
 
 
 def _legend_below(fig, ax, ncol: int) -> None:
