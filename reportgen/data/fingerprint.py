@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -36,24 +36,27 @@ def fingerprint_dataset(
     unlabelled: UnlabelledImages | None = None,
 ) -> str:
     """sha256 (hex) of train, each test set in name order, then the unlabelled ids and images."""
-    digest = hashlib.sha256(_FINGERPRINT_TAG)
+    arrays: list[tuple[str, np.ndarray]] = []
     if train is not None:
-        _update(digest, "train.images", train.images)
-        _update(digest, "train.labels", train.labels)
+        arrays += [("train.images", train.images), ("train.labels", train.labels)]
     for name in sorted(tests or {}):
-        _update(digest, f"tests.{name}.images", tests[name].images)
-        _update(digest, f"tests.{name}.labels", tests[name].labels)
+        arrays += [(f"tests.{name}.images", tests[name].images)]
+        arrays += [(f"tests.{name}.labels", tests[name].labels)]
     if unlabelled is not None:
-        _update(digest, "unlabelled.ids", unlabelled.ids)
-        _update(digest, "unlabelled.images", unlabelled.images)
+        arrays += [("unlabelled.ids", unlabelled.ids), ("unlabelled.images", unlabelled.images)]
+    return hash_arrays(_FINGERPRINT_TAG, arrays)
+
+
+def hash_arrays(tag: bytes, arrays: Iterable[tuple[str, np.ndarray]]) -> str:
+    """sha256 (hex) of a tag and named arrays: each one's name, dtype, shape and bytes
+    (little-endian, so the same data hashes the same on every machine)."""
+    digest = hashlib.sha256(tag)
+    for name, array in arrays:
+        array = np.ascontiguousarray(array)
+        array = array.astype(array.dtype.newbyteorder("<"), copy=False)
+        digest.update(f"{name} {array.dtype.str} {array.shape}\n".encode())
+        digest.update(memoryview(array).cast("B"))
     return digest.hexdigest()
-
-
-def _update(digest: Any, name: str, array: np.ndarray) -> None:
-    array = np.ascontiguousarray(array)
-    array = array.astype(array.dtype.newbyteorder("<"), copy=False)
-    digest.update(f"{name} {array.dtype.str} {array.shape}\n".encode())
-    digest.update(memoryview(array).cast("B"))
 
 
 def cache_dir() -> Path:
