@@ -20,6 +20,7 @@ from filelock import FileLock
 
 from reportgen.data.types import Dataset
 from reportgen.errors import UserError
+from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
 from reportgen.runs.run import MANIFEST_FILE, METRICS_FILE, SPEC_FILE, Run
 from reportgen.runs.spec import RunSpec
@@ -39,9 +40,8 @@ def write_manifest(folder: Path, key: str) -> None:
         for p in sorted(folder.iterdir())
         if p.is_file() and p.name != MANIFEST_FILE
     }
-    tmp = folder / (MANIFEST_FILE + ".tmp")
-    tmp.write_text(json.dumps({"key": key, "files": entries}, indent=1), encoding="utf-8")
-    os.replace(tmp, folder / MANIFEST_FILE)
+    manifest = json.dumps({"key": key, "files": entries}, indent=1)
+    write_bytes_atomic(folder / MANIFEST_FILE, manifest.encode("utf-8"))
 
 
 def manifest_problem(folder: Path, key: str) -> str | None:

@@ -19,6 +19,7 @@ import numpy as np
 
 from reportgen.data.split import holdout
 from reportgen.data.types import Dataset
+from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
 from reportgen.runs import run as files
 from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
@@ -31,9 +32,7 @@ BEST_WEIGHTS = "best.weights.h5"
 
 
 def write_json(path: Path, value: Any) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(value, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes_atomic(path, json.dumps(value, indent=1, ensure_ascii=False).encode("utf-8"))
 
 
 def save_npy(path: Path, array: np.ndarray) -> None:
