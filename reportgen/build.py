@@ -148,13 +148,15 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
     modules = template.modules()
     wanted = modules if recompute is None else tuple(m for m in modules if m in recompute)
     sections: dict[str, tuple[Section, Path]] = {}
-    to_compute = [m for m in wanted if recompute is not None or read_section(project, m) is None]
+    recomputed = set(wanted) if recompute is not None else set()
+    cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
+    to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
     runs_by_key = train_missing(project, tuple(to_compute), report) if to_compute else {}
     task = report.task("sections", total=len(modules))
     for module in modules:
         report.advance(task, 0, description=f"section {module}")
-        cached = None if module in to_compute else read_section(project, module)
-        if cached is None and module in to_compute:
+        cached = cached_sections.get(module)
+        if module in to_compute:
             cached = compute_section(project, module, runs_by_key)
         if cached is not None:
             section, folder = cached
