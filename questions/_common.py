@@ -136,7 +136,7 @@ def setup_facts(run: Run, ctx: Context) -> dict[str, Any]:
         "loss_name": "sparse categorical cross-entropy",
         "batch_size": spec.batch_size,
         "max_epochs": spec.epochs,
-        "patience": spec.patience,
+        "patience": getattr(spec, "patience", None),
         "seed": spec.seed,
         "batch_norm": spec.model.batch_norm,
         "normalize": spec.normalize,

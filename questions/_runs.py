@@ -1,11 +1,12 @@
 """The runs the modules share, defined once: q1, q4..q8 read the same CNN run, q2 its matched
-DNN, and q3's normalization x augmentation grid contains the CNN run itself."""
+DNN, and q3 its normalization x augmentation grid (the same CNN and recipe, in runs of its own:
+a --budget gives them less time than the main CNN)."""
 
 from __future__ import annotations
 
 from reportgen.config import Config
 from reportgen.profiles import Profile
-from reportgen.runs.spec import AugmentSpec, RunSpec, base_run
+from reportgen.runs.spec import RunSpec, base_run
 
 
 def cnn_run(profile: Profile, config: Config) -> RunSpec:
@@ -13,7 +14,7 @@ def cnn_run(profile: Profile, config: Config) -> RunSpec:
 
 
 def dnn_run(profile: Profile, config: Config) -> RunSpec:
-    return base_run("dnn", profile, kind="dnn", val_fraction=config.data.val_fraction)
+    return base_run("dnn", profile, role="dnn", kind="dnn", val_fraction=config.data.val_fraction)
 
 
 def ablation_name(normalize: bool, augment: bool, seed: int) -> str:
@@ -30,8 +31,9 @@ def ablation_runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
                 runs[name] = base_run(
                     name,
                     profile,
+                    role="ablation",
                     normalize=normalize,
-                    augment=AugmentSpec() if augment else None,
+                    augment=augment,
                     seed=seed,
                     val_fraction=config.data.val_fraction,
                 )

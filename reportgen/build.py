@@ -86,24 +86,8 @@ def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
 
 
 def train_missing(project: Project, modules: tuple[str, ...], report: Reporter) -> dict[str, Run]:
-    """Ensure every run the modules need; returns them by key."""
-    specs = project.all_runs(modules)
-    missing = [k for k, s in specs.items() if not project.store.has(s, project.data)]
-    runs: dict[str, Run] = {}
-    task = report.task("training runs", total=len(missing)) if missing else None
-    done = 0
-    for key, spec in specs.items():
-        if key in missing:
-            done += 1
-            runs[key] = project.store.ensure(
-                spec, project.data, report, f"run {done}/{len(missing)} {spec.name}"
-            )
-            report.advance(task)
-        else:
-            runs[key] = project.store.get(spec, project.data)
-    if task is not None:
-        report.done(task)
-    return runs
+    """Ensure every run the modules need (within the budget, if there is one); by key."""
+    return project.train(project.all_runs(modules), report)
 
 
 def compute_section(

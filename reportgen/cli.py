@@ -38,6 +38,11 @@ def _common_flags() -> argparse.ArgumentParser:
     g.add_argument(
         "--profile", choices=tuple(PROFILES), help="tiny (tests), quick (demo), full (hand-in)"
     )
+    g.add_argument(
+        "--budget",
+        help="train the missing runs within this time on this machine, e.g. 45m, 2h "
+        "(default: the profile's epochs)",
+    )
     g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
     g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")
     g.add_argument("--filter-layer", help="q6: the convolutional layer to visualize")
@@ -62,6 +67,11 @@ def parser() -> argparse.ArgumentParser:
     )
     t.add_argument(
         "runs", nargs="*", metavar="RUN", help="only these runs (names from `reportgen list runs`)"
+    )
+    t.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the plan (runs, epochs, estimated minutes) and train nothing",
     )
     ls = sub.add_parser(
         "list", parents=[common], help="modules, runs and what is cached, templates"

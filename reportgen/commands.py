@@ -6,6 +6,7 @@ import argparse
 import csv
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import questions
@@ -68,14 +69,40 @@ def cmd_train(config: Config, args: argparse.Namespace) -> int:
                 f"no run named {', '.join(unknown)}: choose from {', '.join(sorted(names))}"
             )
         specs = {k: s for k, s in specs.items() if s.name in args.runs}
+    budget = project.budget
+    if budget is not None and args.runs:  # the budget is the named runs' alone
+        from reportgen.runs.plan import run_shares
+
+        total = sum(run_shares(specs, budget.role_shares).values())
+        budget = replace(budget, role_shares={r: v / total for r, v in budget.role_shares.items()})
+    if args.dry_run:
+        return _print_plan(project, specs, budget, args)
+    cached = {k for k, s in specs.items() if project.store.has(s, project.data)}
     with reporter(args.quiet) as report:
-        for i, (key, spec) in enumerate(specs.items(), start=1):
-            trained = not project.store.has(spec, project.data)
-            run = project.store.ensure(
-                spec, project.data, report, f"run {i}/{len(specs)} {spec.name}"
-            )
-            state = "trained" if trained else "cached"
-            print(f"{spec.name}\t{key}\t{state}\tval_accuracy {run.metrics['val_accuracy']:.4f}")
+        runs = project.train(specs, report, budget)
+    for key, run in runs.items():
+        state = "cached" if key in cached else "trained"
+        print(
+            f"{run.spec.name}\t{key}\t{state}\t{run.spec.epochs} epochs\t"
+            f"val_accuracy {run.metrics['val_accuracy']:.4f}"
+        )
+    return 0
+
+
+def _print_plan(project: Project, specs: dict, budget, args: argparse.Namespace) -> int:
+    from reportgen.runs.execute import describe, make_planner
+
+    if budget is None:
+        raise UserError("--dry-run shows a budget's plan: give --budget too (e.g. --budget 45m)")
+    cached = [s.name for s in specs.values() if project.store.has(s, project.data)]
+    with reporter(args.quiet) as report:
+        planner = make_planner(project.store, project.data, specs, budget, report)
+    keys = [k for k in specs if k in planner.specs]
+    if keys:
+        for line in describe(planner.plan(keys, budget.seconds)):
+            print(line)
+    if cached:
+        print(f"cached, reused whatever the budget: {', '.join(cached)}")
     return 0
 
 
@@ -166,6 +193,7 @@ val_fraction = {val_fraction}
 
 [training]
 profile = "{profile}"        # tiny, quick or full
+budget = "{budget}"              # e.g. "45m": train within this time here; empty: the profile's epochs
 
 [kaggle]
 # public = 0.70
@@ -206,6 +234,7 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
         data=config.data.path,
         val_fraction=config.data.val_fraction,
         profile=config.training.profile,
+        budget=config.training.budget,
         filter_layer=config.explain.filter_layer,
     )
     path.write_text(text, encoding="utf-8")
@@ -228,9 +257,11 @@ def cmd_predict(config: Config, args: argparse.Namespace) -> int:
         raise UserError(f"{out}: folder {out.parent} does not exist (from -o/--output)")
     test = load_unlabelled(args.test)
     spec = cnn_run(project.profile, config)
+    key = spec.key(project.data.fingerprint)
     with reporter(args.quiet) as report:
-        run = project.store.ensure(spec, project.data, report, "run cnn")
-    labels = predict_probs(run.model, test.images).argmax(axis=1)
+        run = project.train({key: spec}, report)[key]
+    tta = run.spec.tta_flip
+    labels = predict_probs(run.model, test.images, tta_flip=tta).argmax(axis=1)
     with atomic_path(out) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "label"])
@@ -238,7 +269,8 @@ def cmd_predict(config: Config, args: argparse.Namespace) -> int:
     _say(
         args,
         f"wrote {len(labels)} predictions of run {run.key} (val_accuracy "
-        f"{run.metrics['val_accuracy']:.4f}) to {out}",
+        f"{run.metrics['val_accuracy']:.4f}{', flip test-time augmentation' if tta else ''}) "
+        f"to {out}",
     )
     print(out)
     return 0

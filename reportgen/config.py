@@ -39,6 +39,9 @@ class DataConfig:
 @dataclass(frozen=True)
 class TrainingConfig:
     profile: str = "quick"
+    budget: str = (
+        ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": the profile's epochs
+    )
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ FLAGS: dict[tuple[str, str], str] = {
     ("data", "path"): "data",
     ("data", "val_fraction"): "val_fraction",
     ("training", "profile"): "profile",
+    ("training", "budget"): "budget",
     ("kaggle", "public"): "kaggle_public",
     ("kaggle", "private"): "kaggle_private",
     ("explain", "filter_layer"): "filter_layer",
@@ -146,6 +150,10 @@ def validate(config: Config, path: Path) -> Config:
         raise UserError(
             f"--profile {config.training.profile!r}: choose one of {', '.join(PROFILES)}"
         )
+    if config.training.budget:
+        from reportgen.runs.plan import parse_budget
+
+        parse_budget(config.training.budget, f"--budget (training.budget in {path.name})")
     frac = config.data.val_fraction
     if not isinstance(frac, float | int) or not 0.01 <= float(frac) <= 0.5:
         raise UserError(f"data.val_fraction {frac!r} in {path.name}: must be between 0.01 and 0.5")

@@ -1,84 +1,116 @@
-"""Profiles: how big the models, the data and the explanation work are.
+"""Profiles: how big the models, the data and the explanation work are, and how to train.
 
-tiny: the tests (seconds a run). quick: the demo (the whole default report cold in at most
-5 minutes on 2 cores). full: a real hand-in, meant for a GPU.
+The values live in profiles.toml beside this file (plain data); this module reads them into
+frozen dataclasses and checks them, so that a typo in the file is one clear error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
 
 from reportgen.errors import UserError
+
+PROFILES_FILE = Path(__file__).with_name("profiles.toml")
+ROLES = ("cnn", "dnn", "ablation")  # the kinds of run a report trains (see questions/_runs.py)
+Role = Literal["cnn", "dnn", "ablation"]
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """The CNN: a stem, then one block per entry of filters, then a dense layer."""
+
+    stem: Literal["conv", "s2d"]  # s2d: 48x48x1 rearranged to 24x24x4 before the first conv
+    filters: tuple[int, ...]
+    convs_per_block: int
+    dense_units: int
+    dropout: float
+    head: Literal["flatten", "gap"]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    batch_size: int
+    learning_rate: float  # the peak, reached after the warm-up
+    optimizer: Literal["adamw", "adam", "sgd"]
+    weight_decay: float  # decoupled (AdamW, SGD); ignored by adam
+    label_smoothing: float
+    warmup_fraction: float  # of all steps, linear from a tenth of the peak; then cosine to 0
+    tta_flip: bool  # predictions average the image and its mirror
+
+
+@dataclass(frozen=True)
+class Augment:
+    """One random affine transform per training image (see runs/augment.py)."""
+
+    flip: bool
+    shift: float  # fraction of the image size, each direction
+    rotation_degrees: float
+    zoom: float  # +- fraction
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
     synthetic_images: int  # size of the embedded default data set
-    cnn_filters: tuple[int, ...]  # one conv block per entry (two convs each when deep)
-    convs_per_block: int
-    dense_units: int
-    dropout: float
-    epochs: int
-    patience: int  # early stopping on validation loss
-    batch_size: int
-    learning_rate: float
     seeds: tuple[int, ...]  # q3 trains each of its four runs once per seed
     smoothgrad_samples: int
     lime_samples: int
     actmax_steps: int
+    model: ModelShape
+    recipe: Recipe
+    augment: Augment
+    epochs: dict[str, int]  # by role, when no budget plans them
+    shares: dict[str, float]  # by role: its part of a --budget (ablation: all its runs)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
 
-PROFILES: dict[str, Profile] = {
-    "tiny": Profile(
-        name="tiny",
-        synthetic_images=2000,
-        cnn_filters=(8, 16),
-        convs_per_block=1,
-        dense_units=32,
-        dropout=0.2,
-        epochs=4,
-        patience=3,
-        batch_size=64,
-        learning_rate=3e-3,
-        seeds=(0,),
-        smoothgrad_samples=8,
-        lime_samples=200,
-        actmax_steps=20,
-    ),
-    "quick": Profile(
-        name="quick",
-        synthetic_images=6000,
-        cnn_filters=(16, 32, 64),
-        convs_per_block=1,
-        dense_units=64,
-        dropout=0.3,
-        epochs=10,
-        patience=4,
-        batch_size=64,
-        learning_rate=2e-3,
-        seeds=(0,),
-        smoothgrad_samples=25,
-        lime_samples=600,
-        actmax_steps=60,
-    ),
-    "full": Profile(
-        name="full",
-        synthetic_images=20000,
-        cnn_filters=(64, 128, 256, 512),
-        convs_per_block=2,
-        dense_units=512,
-        dropout=0.4,
-        epochs=80,
-        patience=12,
-        batch_size=128,
-        learning_rate=1e-3,
-        seeds=(0, 1, 2),
-        smoothgrad_samples=50,
-        lime_samples=1000,
-        actmax_steps=200,
-    ),
-}
+def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - names)
+    missing = sorted(names - set(raw))
+    if unknown or missing:
+        raise UserError(f"{PROFILES_FILE}: [{where}] unknown {unknown} / missing {missing}")
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+
+
+def _by_role(raw: dict[str, Any], where: str, kind: type) -> dict[str, Any]:
+    if set(raw) != set(ROLES):
+        raise UserError(f"{PROFILES_FILE}: [{where}] must name exactly {', '.join(ROLES)}")
+    return {role: kind(raw[role]) for role in ROLES}
+
+
+def _profile(name: str, raw: dict[str, Any]) -> Profile:
+    raw = dict(raw)
+    nested = {
+        "model": _build(ModelShape, raw.pop("model", {}), f"{name}.model"),
+        "recipe": _build(Recipe, raw.pop("recipe", {}), f"{name}.recipe"),
+        "augment": _build(Augment, raw.pop("augment", {}), f"{name}.augment"),
+        "epochs": _by_role(raw.pop("epochs", {}), f"{name}.epochs", int),
+        "shares": _by_role(raw.pop("shares", {}), f"{name}.shares", float),
+    }
+    if sum(nested["shares"].values()) > 1.0 + 1e-9:
+        raise UserError(f"{PROFILES_FILE}: [{name}.shares] add up to more than 1")
+    plain = {f.name for f in fields(Profile)} - set(nested) - {"name"}
+    unknown, missing = sorted(set(raw) - plain), sorted(plain - set(raw))
+    if unknown or missing:
+        raise UserError(f"{PROFILES_FILE}: [{name}] unknown {unknown} / missing {missing}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    return Profile(name=name, **values, **nested)
+
+
+@cache
+def load_profiles() -> dict[str, Profile]:
+    raw = tomllib.loads(PROFILES_FILE.read_text(encoding="utf-8"))
+    return {name: _profile(name, table) for name, table in raw.items()}
+
+
+PROFILES: dict[str, Profile] = load_profiles()
 
 
 def get_profile(name: str) -> Profile:

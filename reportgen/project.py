@@ -37,6 +37,24 @@ class Project:
             self._data = load_project_data(self.config, self.profile)
         return self._data
 
+    @property
+    def budget(self):  # -> Budget | None
+        """The --budget as the planner takes it; None without one."""
+        if not self.config.training.budget:
+            return None
+        from reportgen.runs.execute import Budget
+        from reportgen.runs.plan import parse_budget
+
+        text = self.config.training.budget
+        return Budget(parse_budget(text), text, self.profile.shares)
+
+    def train(self, specs: dict[str, RunSpec], report, budget=None):  # -> dict[str, Run]
+        """The runs of specs by key: cached ones read, the others trained within the budget
+        (default: the configured one, shared out over all of specs)."""
+        from reportgen.runs.execute import train_runs
+
+        return train_runs(self.store, self.data, specs, report, budget or self.budget)
+
     def module_runs(self, module: str) -> dict[str, RunSpec]:
         import questions
 

@@ -29,13 +29,13 @@ def random_dataset(n: int = 280, seed: int = 0) -> Dataset:
 def tiny_spec(name: str = "tiny", epochs: int = 2, **changes) -> RunSpec:
     spec = RunSpec(
         name=name,
+        role="cnn",
         model=ModelSpec(kind="cnn", filters=(4, 8), convs_per_block=1, dense_units=8, dropout=0.1),
         normalize=True,
         augment=None,
         epochs=epochs,
         batch_size=64,
         learning_rate=3e-3,
-        patience=epochs,
         val_fraction=0.2,
     )
     return spec.with_(**changes)

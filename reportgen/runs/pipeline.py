@@ -6,32 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from reportgen.classes import NUM_CLASSES
+from reportgen.runs.augment import augment_batch
 from reportgen.runs.spec import AugmentSpec
 from reportgen.tfenv import tensorflow
-
-
-def augmenter(spec: AugmentSpec, seed: int) -> Any:
-    """Random flip, shift, rotation and zoom as one Keras Sequential (training batches only)."""
-    import keras
-
-    layers: list[Any] = []
-    if spec.flip:
-        layers.append(keras.layers.RandomFlip("horizontal", seed=seed))
-    if spec.shift:
-        layers.append(
-            keras.layers.RandomTranslation(
-                spec.shift, spec.shift, fill_mode="nearest", seed=seed + 1
-            )
-        )
-    if spec.rotation_degrees:
-        layers.append(
-            keras.layers.RandomRotation(
-                spec.rotation_degrees / 360.0, fill_mode="nearest", seed=seed + 2
-            )
-        )
-    if spec.zoom:
-        layers.append(keras.layers.RandomZoom(spec.zoom, fill_mode="nearest", seed=seed + 3))
-    return keras.Sequential(layers, name="augment")
 
 
 def _as_float(images: Any, labels: Any) -> tuple[Any, Any]:
@@ -40,30 +18,53 @@ def _as_float(images: Any, labels: Any) -> tuple[Any, Any]:
 
 
 def train_dataset(
-    images: np.ndarray, labels: np.ndarray, batch_size: int, augment: AugmentSpec | None, seed: int
+    images: np.ndarray,
+    labels: np.ndarray,
+    batch_size: int,
+    augment: AugmentSpec | None,
+    seed: int,
+    one_hot: bool = True,
 ) -> Any:
+    """Shuffled batches of (float32 images, one-hot labels); each batch augmented with its own
+    stateless seed, so that an epoch's batches are the same whenever it is run."""
     tf = tensorflow()
     ds = tf.data.Dataset.from_tensor_slices((images, labels))
     ds = ds.shuffle(len(labels), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size).map(_as_float, num_parallel_calls=tf.data.AUTOTUNE)
+    if one_hot:
+        ds = ds.map(lambda x, y: (x, tf.one_hot(y, NUM_CLASSES)))
     if augment is not None:
-        aug = augmenter(augment, seed)
-        ds = ds.map(lambda x, y: (aug(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        ds = tf.data.Dataset.zip((ds, seeds)).map(
+            lambda xy, s: (augment_batch(xy[0], augment, s), xy[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def eval_dataset(images: np.ndarray, labels: np.ndarray | None, batch_size: int) -> Any:
+def eval_dataset(
+    images: np.ndarray, labels: np.ndarray | None, batch_size: int, one_hot: bool = False
+) -> Any:
     tf = tensorflow()
     if labels is None:
         labels = np.zeros(len(images), dtype=np.int64)
     ds = tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size)
-    return ds.map(_as_float, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    ds = ds.map(_as_float, num_parallel_calls=tf.data.AUTOTUNE)
+    if one_hot:
+        ds = ds.map(lambda x, y: (x, tf.one_hot(y, NUM_CLASSES)))
+    return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def predict_probs(model: Any, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """Softmax probabilities (N, 7) float32 for uint8 images (N, 48, 48)."""
-    out = [
-        np.asarray(model(x, training=False), dtype=np.float32)
-        for x, _ in eval_dataset(images, None, batch_size)
-    ]
-    return np.concatenate(out) if out else np.zeros((0, 7), np.float32)
+def predict_probs(
+    model: Any, images: np.ndarray, batch_size: int = 256, tta_flip: bool = False
+) -> np.ndarray:
+    """Softmax probabilities (N, 7) float32 for uint8 images (N, 48, 48). tta_flip: the mean
+    of the probabilities of each image and of its mirror image (test-time augmentation)."""
+    out = []
+    for x, _ in eval_dataset(images, None, batch_size):
+        probs = np.asarray(model(x, training=False), dtype=np.float32)
+        if tta_flip:
+            mirrored = np.asarray(model(x[:, :, ::-1, :], training=False), dtype=np.float32)
+            probs = (probs + mirrored) / 2.0
+        out.append(probs)
+    return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), np.float32)

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,10 +87,22 @@ class RunStore:
             raise UserError(f"run {spec.name} ({key}) is not in {self.root}: {problem}")
         return Run.read(key, self.folder(key))
 
+    def partial_epochs(self, spec: RunSpec, data: Dataset) -> int | None:
+        """The schedule length of an interrupted training of spec, if one can be resumed."""
+        from reportgen.runs.train import checkpoint_epochs
+
+        return checkpoint_epochs(self.root / ".partial" / spec.key(data.fingerprint))
+
     def ensure(
-        self, spec: RunSpec, data: Dataset, report: Reporter, label: str | None = None
+        self,
+        spec: RunSpec,
+        data: Dataset,
+        report: Reporter,
+        label: str | None = None,
+        on_step: Callable[[], None] | None = None,
     ) -> Run:
-        """The finished run for spec on data, training it first if it is missing."""
+        """The finished run for spec on data, training it first if it is missing. A run
+        already in the cache is returned whatever epochs spec asks for (see RunSpec)."""
         from reportgen.runs.train import train_run  # TensorFlow only when training
 
         key = spec.key(data.fingerprint)
@@ -105,7 +117,7 @@ class RunStore:
             if final.exists():
                 self._set_aside(final, key, problem, report)
             partial = self.root / ".partial" / key
-            train_run(spec, data, partial, report, label or spec.name)
+            train_run(spec, data, partial, report, label or spec.name, on_step)
             write_manifest(partial, key)
             os.replace(partial, final)
         return Run.read(key, final)

@@ -1,9 +1,14 @@
 """Training one run into a work folder, resumable from the checkpoint of its last epoch.
 
+The recipe (runs/spec.py): AdamW (or SGD with Nesterov momentum), a linear warm-up then a
+cosine decay to zero that always runs to its end, label smoothing, one random affine
+augmentation per image, and flip test-time augmentation for the predictions. The run keeps
+the weights of its last epoch: no checkpoint is chosen by any score.
+
 Each epoch ends by writing checkpoint.keras (model and optimizer state) and checkpoint.json
-(the epoch, the history so far, early stopping's state) atomically, so a run killed at any
-moment resumes from its last finished epoch. The finished folder holds a float32 copy of the
-best weights as model.keras, whatever precision trained it.
+(the epoch, the history so far) atomically, so a run killed at any moment resumes from its
+last finished epoch. The finished folder holds a float32 copy of the model as model.keras,
+whatever precision trained it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import os
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +34,7 @@ from reportgen.tfenv import choose_precision, device_description, strategy, tens
 
 CHECKPOINT = "checkpoint.keras"
 STATE = "checkpoint.json"
-BEST_WEIGHTS = "best.weights.h5"
+WARMUP_START = 0.1  # the warm-up starts at this fraction of the peak learning rate
 
 
 def write_json(path: Path, value: Any) -> None:
@@ -40,15 +46,79 @@ def save_npy(path: Path, array: np.ndarray) -> None:
         np.save(f, array, allow_pickle=False)
 
 
-def train_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, label: str) -> None:
-    """Train spec on data in workdir and write every run file except the manifest."""
+def steps_per_epoch(spec: RunSpec, n_train: int) -> int:
+    return max(1, int(np.ceil(n_train / spec.batch_size)))
+
+
+def split(spec: RunSpec, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    return holdout(data.train.labels, spec.val_fraction, spec.split_seed)
+
+
+def compiled_model(spec: RunSpec, mean: float | None, std: float | None, steps: int) -> Any:
+    """The spec's model, compiled with its optimizer, schedule and loss."""
+    import keras
+
+    from reportgen.runs.models import build_model
+
+    model = build_model(spec.model, mean, std)
+    model.compile(
+        optimizer=optimizer(spec, steps),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=spec.label_smoothing),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def learning_rate_schedule(spec: RunSpec, steps: int) -> Any:
+    """Linear warm-up from WARMUP_START x the peak, then cosine decay to zero at the last
+    step of the last epoch (or a constant rate)."""
+    import keras
+
+    if spec.schedule == "constant":
+        return spec.learning_rate
+    total = spec.epochs * steps
+    warmup = round(spec.warmup_fraction * total)
+    if warmup == 0:
+        return keras.optimizers.schedules.CosineDecay(spec.learning_rate, total, alpha=0.0)
+    return keras.optimizers.schedules.CosineDecay(
+        spec.learning_rate * WARMUP_START,
+        decay_steps=max(1, total - warmup),
+        alpha=0.0,
+        warmup_target=spec.learning_rate,
+        warmup_steps=warmup,
+    )
+
+
+def optimizer(spec: RunSpec, steps: int) -> Any:
+    import keras
+
+    lr = learning_rate_schedule(spec, steps)
+    if spec.optimizer == "adamw":
+        return keras.optimizers.AdamW(learning_rate=lr, weight_decay=spec.weight_decay)
+    if spec.optimizer == "sgd":
+        return keras.optimizers.SGD(
+            learning_rate=lr, momentum=0.9, nesterov=True, weight_decay=spec.weight_decay
+        )
+    return keras.optimizers.Adam(learning_rate=lr)
+
+
+def train_run(
+    spec: RunSpec,
+    data: Dataset,
+    workdir: Path,
+    report: Reporter,
+    label: str,
+    on_step: Callable[[], None] | None = None,
+) -> None:
+    """Train spec on data in workdir and write every run file except the manifest.
+    on_step: called after every training batch (the plan's progress)."""
     tensorflow()  # first, so that its start-up logs stay quiet
     import keras
 
     from reportgen.runs.models import build_model
 
     workdir.mkdir(parents=True, exist_ok=True)
-    train_idx, val_idx = holdout(data.train.labels, spec.val_fraction, spec.split_seed)
+    train_idx, val_idx = split(spec, data)
     x_train, y_train = data.train.images[train_idx], data.train.labels[train_idx]
     x_val, y_val = data.train.images[val_idx], data.train.labels[val_idx]
     mean = std = None
@@ -57,27 +127,15 @@ def train_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, lab
 
     precision = choose_precision()
     keras.utils.set_random_seed(spec.seed)
-    steps = int(np.ceil(len(y_train) / spec.batch_size))
-    state = _read_state(workdir)
+    steps = steps_per_epoch(spec, len(y_train))
+    state = _read_state(workdir, spec)
     keras.mixed_precision.set_global_policy(precision)
     try:
         with strategy().scope():
             if state is None:
-                model = build_model(spec.model, mean, std)
-                model.compile(
-                    optimizer=_optimizer(spec, steps),
-                    loss="sparse_categorical_crossentropy",
-                    metrics=["accuracy"],
-                )
-                state = {
-                    "epoch": 0,
-                    "history": {},
-                    "best_val_loss": None,
-                    "best_epoch": 0,
-                    "wait": 0,
-                    "seconds": 0.0,
-                    "resumed_at": [],
-                }
+                model = compiled_model(spec, mean, std, steps)
+                state = {"epochs": spec.epochs, "epoch": 0, "history": {}, "seconds": 0.0}
+                state["resumed_at"] = []
             else:
                 model = keras.saving.load_model(workdir / CHECKPOINT, safe_mode=True)
                 state["resumed_at"].append(state["epoch"])
@@ -85,41 +143,40 @@ def train_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, lab
         train_ds = train_dataset(
             x_train, y_train, spec.batch_size, spec.augment, spec.seed + state["epoch"]
         )
-        val_ds = eval_dataset(x_val, y_val, 256)
-        _fit(model, spec, state, workdir, train_ds, val_ds, steps, report, label)
-        model.load_weights(workdir / BEST_WEIGHTS)
+        val_ds = eval_dataset(x_val, y_val, 256, one_hot=True)
+        _fit(model, spec, state, workdir, train_ds, val_ds, steps, report, label, on_step)
     finally:
         keras.mixed_precision.set_global_policy("float32")
 
-    final = build_model(spec.model, mean, std)  # float32 copy of the best weights
+    final = build_model(spec.model, mean, std)  # float32 copy of the last epoch's weights
     final.set_weights(model.get_weights())
     final.save(workdir / files.MODEL_FILE)
     _write_results(spec, data, final, state, workdir, x_val, y_val, val_idx, precision)
-    for name in (CHECKPOINT, STATE, BEST_WEIGHTS):
+    for name in (CHECKPOINT, STATE):
         (workdir / name).unlink(missing_ok=True)
 
 
-def _optimizer(spec: RunSpec, steps_per_epoch: int) -> Any:
-    import keras
-
-    lr: Any = spec.learning_rate
-    if spec.schedule == "cosine":
-        lr = keras.optimizers.schedules.CosineDecay(
-            spec.learning_rate, decay_steps=spec.epochs * steps_per_epoch, alpha=0.05
-        )
-    return keras.optimizers.Adam(learning_rate=lr)
-
-
-def _read_state(workdir: Path) -> dict[str, Any] | None:
+def _read_state(workdir: Path, spec: RunSpec) -> dict[str, Any] | None:
+    """The checkpoint's state, if the folder holds one for a schedule of spec.epochs."""
     path = workdir / STATE
-    if not (
-        path.exists() and (workdir / CHECKPOINT).exists() and (workdir / BEST_WEIGHTS).exists()
-    ):
+    if not (path.exists() and (workdir / CHECKPOINT).exists()):
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return state if state.get("epochs") == spec.epochs else None
+
+
+def checkpoint_epochs(workdir: Path) -> int | None:
+    """The schedule length of the interrupted run in workdir, if it has a checkpoint: the
+    planner keeps it, so that a resumed run finishes the schedule it started."""
+    try:
+        state = json.loads((workdir / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    epochs = state.get("epochs")
+    return int(epochs) if isinstance(epochs, int) and (workdir / CHECKPOINT).exists() else None
 
 
 def _fit(
@@ -132,6 +189,7 @@ def _fit(
     steps: int,
     report: Reporter,
     label: str,
+    on_step: Callable[[], None] | None,
 ) -> None:
     import keras
 
@@ -140,10 +198,12 @@ def _fit(
     class BatchProgress(keras.callbacks.Callback):
         def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
             report.advance(task)
+            if on_step is not None:
+                on_step()
 
     history: dict[str, list[float]] = state["history"]
     try:
-        while state["epoch"] < spec.epochs and state["wait"] < spec.patience:
+        while state["epoch"] < spec.epochs:
             epoch = state["epoch"]
             report.reset(task, total=steps, description=f"{label} epoch {epoch + 1}/{spec.epochs}")
             start = time.perf_counter()
@@ -161,19 +221,13 @@ def _fit(
                 history.setdefault(name, []).append(float(logs[name][-1]))
             history.setdefault("lr", []).append(_current_lr(model))
             history.setdefault("epoch_seconds", []).append(seconds)
-            val_loss = history["val_loss"][-1]
             report.log(
                 f"{label} epoch {epoch + 1}/{spec.epochs}: loss {history['loss'][-1]:.3f}, "
-                f"val_loss {val_loss:.3f}, val_accuracy {history['val_accuracy'][-1]:.3f} "
-                f"({seconds:.1f} s)"
+                f"val_loss {history['val_loss'][-1]:.3f}, "
+                f"val_accuracy {history['val_accuracy'][-1]:.3f} ({seconds:.1f} s)"
             )
             state["epoch"] = epoch + 1
             state["seconds"] += seconds
-            if state["best_val_loss"] is None or val_loss < state["best_val_loss"]:
-                state.update(best_val_loss=val_loss, best_epoch=epoch + 1, wait=0)
-                model.save_weights(workdir / BEST_WEIGHTS)
-            else:
-                state["wait"] += 1
             _checkpoint(model, state, workdir)
     finally:
         report.done(task)
@@ -208,29 +262,33 @@ def _write_results(
     from reportgen.runs.models import param_counts
 
     tf = tensorflow()
-    val_pred = predict_probs(model, x_val)
+    val_pred = predict_probs(model, x_val, tta_flip=spec.tta_flip)
+    plain = predict_probs(model, x_val) if spec.tta_flip else val_pred
     save_npy(workdir / files.VAL_PRED_FILE, val_pred)
     save_npy(workdir / files.VAL_TRUE_FILE, y_val.astype(np.int64))
     save_npy(workdir / files.VAL_INDEX_FILE, val_idx.astype(np.int64))
     test_accuracy = {}
     for name, test in sorted(data.tests.items()):
-        pred = predict_probs(model, test.images)
+        pred = predict_probs(model, test.images, tta_flip=spec.tta_flip)
         save_npy(workdir / f"test_pred_{name}.npy", pred)
         test_accuracy[name] = float((pred.argmax(1) == test.labels).mean())
     history = state["history"]
-    best = state["best_epoch"]
+    best = int(np.argmin(history["val_loss"])) + 1
     metrics = {
         "val_accuracy": float((val_pred.argmax(1) == y_val).mean()),
-        "val_loss": float(history["val_loss"][best - 1]),
-        "train_accuracy_at_best": float(history["accuracy"][best - 1]),
-        "best_epoch": best,
+        "val_accuracy_plain": float((plain.argmax(1) == y_val).mean()),
+        "tta_flip": spec.tta_flip,
+        "val_loss": float(history["val_loss"][-1]),
+        "train_accuracy_final": float(history["accuracy"][-1]),
+        "best_epoch": best,  # lowest validation loss; informative, the kept weights are the last
+        "min_val_loss": float(history["val_loss"][best - 1]),
         "epochs_run": state["epoch"],
-        "stopped_early": state["epoch"] < spec.epochs,
         "train_seconds": float(state["seconds"]),
         "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
         "params": param_counts(model),
         "precision": precision,
         "device": device_description(),
+        "cpu_cores": os.cpu_count(),
         "resumed_at": state["resumed_at"],
         "n_train": len(data.train) - len(y_val),
         "n_val": len(y_val),

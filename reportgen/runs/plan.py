@@ -1,0 +1,164 @@
+"""The budget planner: how many epochs each run gets so that all of them end within a budget.
+
+Pure functions: the speed of this machine comes in as measured Costs (runs/probe.py measures
+them), the clock as numbers, so the tests can plan with a fake clock. Each kind of run (its
+role) gets its share of the budget (profiles.toml); a share is split evenly between the runs
+of that role. A run's epochs are fixed before it starts and its learning-rate schedule always
+runs to its end: nothing is cut off by a timer. The budget is planned again before each run
+with the time that is really left, so a slow start shortens the later runs, not the deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from reportgen.errors import UserError
+from reportgen.runs.spec import RunSpec
+
+# Plan for this share of the budget: the speed measured in a few seconds varies by about
+# 10% on a busy laptop, and the budget is a promise.
+SAFETY = 0.9
+
+_UNITS = {"s": 1, "m": 60, "h": 3600}
+_PART = re.compile(r"(\d+(?:\.\d+)?)([hms])")
+
+
+def parse_budget(text: str, flag: str = "--budget") -> float:
+    """'45m', '2h', '1h30m', '90s', '1.5h' -> seconds. A bare number is minutes."""
+    s = str(text).strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        seconds = float(s) * 60
+    elif s and _PART.sub("", s) == "":
+        seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(s))
+    else:
+        raise UserError(f"{flag} {text!r}: write a time such as 45m, 2h, 1h30m or 90s")
+    if seconds <= 0:
+        raise UserError(f"{flag} {text!r}: the budget must be more than zero")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """90 -> '1.5 min', 5400 -> '1 h 30 min'."""
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def budget_text(seconds: float) -> str:
+    """A budget as the flag takes it, rounded up to a whole minute: 412 -> '7m'."""
+    minutes = math.ceil(seconds / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest}m" if hours and rest else (f"{hours}h" if hours else f"{rest}m")
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one run costs on this machine, in seconds (measured by runs/probe.py)."""
+
+    epoch: float  # one epoch: training steps, the validation pass and the checkpoint
+    fixed: float  # once per run: building, tracing, the final predictions
+
+    def seconds(self, epochs: int) -> float:
+        return self.fixed + epochs * self.epoch
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    key: str
+    spec: RunSpec  # with the planned epochs
+    seconds: float  # estimated
+    share: float  # of the whole budget
+
+
+@dataclass(frozen=True)
+class Plan:
+    runs: tuple[PlannedRun, ...]
+    budget: float
+
+    @property
+    def seconds(self) -> float:
+        return sum(r.seconds for r in self.runs)
+
+
+def run_shares(specs: Mapping[str, RunSpec], role_shares: Mapping[str, float]) -> dict[str, float]:
+    """Each run's share of the budget: its role's share, split evenly between that role's runs."""
+    counts: dict[str, int] = {}
+    for spec in specs.values():
+        counts[spec.role] = counts.get(spec.role, 0) + 1
+    return {key: role_shares[spec.role] / counts[spec.role] for key, spec in specs.items()}
+
+
+def order(specs: Mapping[str, RunSpec], shares: Mapping[str, float]) -> list[str]:
+    """Largest share first: the main CNN trains first, and any slowness it meets is taken
+    from the smaller runs planned after it."""
+    return sorted(specs, key=lambda k: -shares[k])
+
+
+def plan_runs(
+    specs: Mapping[str, RunSpec],
+    shares: Mapping[str, float],
+    costs: Mapping[str, Cost],
+    budget: float,
+    seconds_left: float | None = None,
+    fixed_epochs: Mapping[str, int] | None = None,
+    budget_text_: str = "",
+    strict: bool = True,
+) -> Plan:
+    """Epochs for each run in specs (the runs still to train).
+
+    A run gets its share of the budget (x SAFETY), whatever else is cached, so the same
+    budget gives a run the same epochs. When less time is left than the shares of the runs
+    still to train add up to (a plan made again halfway through, after a slow start), they
+    split what is left in proportion to their shares. fixed_epochs: runs whose length is
+    already set (an interrupted run resumes the schedule it started). A budget too small for
+    one epoch of every run is a UserError that names the smallest budget that works;
+    strict=False gives such runs one epoch instead."""
+    fixed_epochs = dict(fixed_epochs or {})
+    left = budget if seconds_left is None else seconds_left
+    fixed_time = sum(costs[k].seconds(fixed_epochs[k]) for k in specs if k in fixed_epochs)
+    free_share = sum(shares[k] for k in specs if k not in fixed_epochs)
+    scale = SAFETY * min(budget, (left - fixed_time) / free_share if free_share else budget)
+    planned: list[PlannedRun] = []
+    too_small = False
+    for key in order(specs, shares):
+        cost = costs[key]
+        if key in fixed_epochs:
+            epochs = fixed_epochs[key]
+        else:
+            epochs = math.floor((shares[key] * scale - cost.fixed) / cost.epoch)
+            too_small |= epochs < 1
+            epochs = max(epochs, 1)
+        planned.append(
+            PlannedRun(key, specs[key].with_(epochs=epochs), cost.seconds(epochs), shares[key])
+        )
+    if too_small and strict:
+        need = smallest_budget(specs, shares, costs, fixed_epochs)
+        given = f"--budget {budget_text_}" if budget_text_ else "the budget"
+        raise UserError(
+            f"{given} is too small for one epoch of every run on this machine: "
+            f"the smallest that works here is --budget {budget_text(need)}"
+        )
+    return Plan(tuple(planned), budget)
+
+
+def smallest_budget(
+    specs: Mapping[str, RunSpec],
+    shares: Mapping[str, float],
+    costs: Mapping[str, Cost],
+    fixed_epochs: Mapping[str, int] | None = None,
+) -> float:
+    """The least budget for which plan_runs (at the start) gives every run one epoch."""
+    fixed_epochs = fixed_epochs or {}
+    fixed_time = sum(costs[k].seconds(fixed_epochs[k]) for k in specs if k in fixed_epochs)
+    free = [k for k in specs if k not in fixed_epochs]
+    free_share = sum(shares[k] for k in free)
+    need = 0.0
+    for k in free:
+        one = costs[k].seconds(1) / shares[k]  # share x budget x SAFETY >= one epoch
+        need = max(need, one, one * free_share + fixed_time)
+    return need / SAFETY
