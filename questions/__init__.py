@@ -38,7 +38,10 @@ def resolve(name: str) -> str:
     for module in MODULES:
         if name == module or name == module.split("_", 1)[0]:
             return module
-    raise UserError(f"no module {name!r}: choose one of {', '.join(MODULES)} (or q1..q8)")
+    short = [m.split("_", 1)[0] for m in MODULES]
+    raise UserError(
+        f"no module {name!r}: choose one of {', '.join(MODULES)} (or {short[0]}..{short[-1]})"
+    )
 
 
 def load(module: str) -> ModuleType:

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.training import run_facts, setup_facts
 from reportgen.plots.training import curves_figure
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Text
 from reportgen.tables import layer_table
 
 MODULE = "q1_cnn"
 TITLE = "The CNN: architecture, training, accuracy"
 CURVES = "curves"  # ml2019-hw3 places the training curves under its question 2
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

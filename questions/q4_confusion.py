@@ -7,23 +7,19 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.confusion import confusion_facts, misclassified_examples
 from reportgen.facts.training import test_set_order
 from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.text import Words, thousands
 
 MODULE = "q4_confusion"
 TITLE = "The confusion matrix and the most confused classes"
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

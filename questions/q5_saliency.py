@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.classes import NUM_CLASSES
 from reportgen.config import Config
 from reportgen.context import Context
@@ -22,17 +22,13 @@ from reportgen.facts.regions import (
 from reportgen.facts.saliency import agreement, example_focus, inside_faces, peak_lift, top_mass
 from reportgen.plots.explain import SCALE_PERCENTILE, saliency_table
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.tables import region_share_table
 from reportgen.text import Words, num, pct
 
 MODULE = "q5_saliency"
 TITLE = "Saliency maps per class (gradient, SmoothGrad)"
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.classes import IMAGE_SIZE
 from reportgen.config import Config
 from reportgen.context import Context
@@ -25,16 +25,12 @@ from reportgen.facts.regions import subset_masks
 from reportgen.facts.training import pixel_range
 from reportgen.plots.explain import image_grid
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
 from reportgen.text import Words
 
 MODULE = "q6_filters"
 TITLE = "Filters of one layer: gradient ascent and feature maps"
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

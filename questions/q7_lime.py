@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.explain.regions import DECIDING_REGIONS
@@ -22,16 +22,12 @@ from reportgen.facts.lime import (
 from reportgen.facts.regions import subset_masks
 from reportgen.plots.explain import lime_panels
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.text import Words, num, pct, thousands
 
 MODULE = "q7_lime"
 TITLE = "LIME per class, tied to the confusion matrix"
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_run
+from questions._runs import cnn_only
 from reportgen.classes import NUM_CLASSES
 from reportgen.config import Config
 from reportgen.context import Context
@@ -24,17 +24,13 @@ from reportgen.facts.gradcam import (
 from reportgen.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.tables import region_share_table
 from reportgen.text import Words, num
 
 MODULE = "q8_gradcam"
 TITLE = "Free question: Grad-CAM per class and per-class averages"
-
-
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:

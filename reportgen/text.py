@@ -54,6 +54,14 @@ def seconds(value: float, units: Mapping[str, str]) -> str:
 # --- the word catalog ------------------------------------------------------------------
 
 
+class MissingWord(UserError, KeyError):
+    """A key a language's catalog lacks: a one-line error (and a KeyError, so that `in` and
+    .get() work on a catalog)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Words(Mapping[str, Any]):
     """One table of a language's words.toml: tables come back as Words, strings as str,
     arrays as tuples. A missing key is a one-line error naming the file and the key."""
@@ -68,7 +76,7 @@ class Words(Mapping[str, Any]):
         try:
             value = self._raw[key]
         except KeyError:
-            raise UserError(f"{self.file}: no string {where}") from None
+            raise MissingWord(f"{self.file}: no string {where}") from None
         if isinstance(value, Mapping):
             return Words(value, self.file, where)
         return tuple(value) if isinstance(value, list) else value

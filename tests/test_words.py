@@ -136,3 +136,14 @@ def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkey
     text = squashed("".join(page.extract_text() for page in PdfReader(pdf).pages))
     assert squashed(marker) in text
     assert squashed(words(lang)["data_notice"]) in text
+
+
+def test_a_string_a_language_lacks_is_a_one_line_error():
+    from reportgen.errors import UserError
+
+    catalog = words("en")
+    assert "q7_lime" in catalog and "no_such_table" not in catalog
+    with pytest.raises(UserError, match=r"en/words.toml: no string q7_lime.no_such_string$"):
+        catalog["q7_lime"]["no_such_string"]
+    with pytest.raises(UserError, match="no words for language 'yy'"):
+        words("yy")

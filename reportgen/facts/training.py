@@ -1,4 +1,5 @@
-"""What a training history says: the best epoch, where overfitting starts, how fast the loss falls.
+"""What a training run says in numbers: its history (the best epoch, where overfitting
+starts, how fast the loss falls), how it was set up, what it measured, its model.
 
 A history is the Run's per-epoch lists: loss, accuracy, val_loss, val_accuracy (epoch 1 first).
 Epochs in the facts are 1-based, as the curves and the text number them.
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 # Validation loss must end this much (relative) above its minimum to count as having turned up;
 # below it the curve has only flattened out.
 RISE_TOLERANCE = 0.01
-# "Within 5% of its minimum": how fast the loss falls.
+# How fast the loss falls: the first epoch within this much (relative) of its minimum.
 NEAR_MIN = 0.05
 
 
