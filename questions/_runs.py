@@ -13,6 +13,11 @@ def cnn_run(profile: Profile, config: Config) -> RunSpec:
     return base_run("cnn", profile, val_fraction=config.data.val_fraction)
 
 
+def cnn_only(profile: Profile, config: Config) -> dict[str, RunSpec]:
+    """The runs of a module that reads the CNN alone, by the name it reads it under."""
+    return {"cnn": cnn_run(profile, config)}
+
+
 def dnn_run(profile: Profile, config: Config) -> RunSpec:
     return base_run("dnn", profile, role="dnn", kind="dnn", val_fraction=config.data.val_fraction)
 

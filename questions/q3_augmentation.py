@@ -8,56 +8,57 @@ from typing import Any
 
 import numpy as np
 
-from questions._common import augment_facts, draft, normalization_stats
 from questions._runs import ablation_name, ablation_runs
+from reportgen.classes import IMAGE_SIZE
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.facts.training import history_facts
+from reportgen.facts.training import (
+    NEAR_MIN,
+    augment_facts,
+    history_facts,
+    normalization_stats,
+    pixel_range,
+)
 from reportgen.plots.training import val_loss_figure
 from reportgen.profiles import Profile
+from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
+from reportgen.text import Words, pct
 
 MODULE = "q3_augmentation"
 TITLE = "Normalization and augmentation: a 2x2 ablation"
 SWITCHES = ((False, False), (False, True), (True, False), (True, True))  # (normalize, augment)
 
-WORDS = {
-    "en": {
-        "caption": "Validation accuracy with and without each method ({what})",
-        "one_seed": "one training run per cell",
-        "seeds": "mean ± standard deviation over {n} seeds",
-        "corner": "",
-        "aug": ("no augmentation", "augmentation"),
-        "norm": ("no normalization", "normalization"),
-        "label": "normalization {n}, augmentation {a}",
-        "onoff": ("off", "on"),
-        "curves": "Validation loss of the four runs{seed}; the circle marks the first epoch "
-        "within 5% of each run's minimum",
-        "seed": " (seed {s})",
-    },
-    "zh": {
-        "caption": "有無 normalization 與 data augmentation 的 validation accuracy（{what}）",
-        "one_seed": "每格訓練一次",
-        "seeds": "{n} 個 seed 的平均 ± 標準差",
-        "corner": "",
-        "aug": ("無 augmentation", "有 augmentation"),
-        "norm": ("無 normalization", "有 normalization"),
-        "label": "{n} normalization、{a} augmentation",
-        "onoff": ("無", "有"),
-        "curves": "四種組合的 validation loss{seed}；圓圈標出每條曲線第一次進入自己最小值 5% 以內的 epoch",
-        "seed": "（seed {s}）",
-    },
-}
+Grid = dict[tuple[bool, bool], list[Run]]  # (normalize, augment) -> its run per seed
 
 
 def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
     return ablation_runs(profile, config)
 
 
-def cell_label(normalize: bool, augment: bool, lang: str) -> str:
-    w = WORDS[lang]
-    return w["label"].format(n=w["onoff"][normalize], a=w["onoff"][augment])
+def params(profile: Profile, config: Config) -> dict[str, Any]:
+    return {"seeds": list(profile.seeds)}
+
+
+def cell_facts(grid: Grid, seeds: list[int]) -> list[dict[str, Any]]:
+    """Per cell, in SWITCHES order: its switches, the mean validation accuracy over the
+    seeds, their standard deviation (None with one seed), each run's accuracy, name, key."""
+    cells = []
+    for n, a in SWITCHES:
+        accs = [float(r.metrics["val_accuracy"]) for r in grid[(n, a)]]
+        cells.append(
+            {
+                "normalize": n,
+                "augment": a,
+                "mean": float(np.mean(accs)),
+                "std": float(np.std(accs, ddof=1)) if len(accs) > 1 else None,
+                "accuracies": accs,
+                "run_names": [ablation_name(n, a, s) for s in seeds],
+                "run_keys": [r.key for r in grid[(n, a)]],
+            }
+        )
+    return cells
 
 
 def _effect(delta: float, se: float | None) -> dict[str, Any]:
@@ -69,140 +70,152 @@ def _effect(delta: float, se: float | None) -> dict[str, Any]:
     }
 
 
-def facts_of(ctx: Context) -> dict[str, Any]:
-    """Keys:
-    seeds; cells [{normalize, augment, mean, std (None with one seed), accuracies, run_names,
-    run_keys}] in SWITCHES order; noise {n_seeds, pooled_std, val_sampling_se, n_val};
-    normalization and augmentation: the effect of turning the switch on (delta of mean
-    accuracy, se, ratio = |delta|/se, beyond_noise = |delta| > 2 se; se None with one seed),
-    `main` averaged over the other switch and `without_aug`/`with_aug` (`without_norm`/
-    `with_norm`) within each of its settings; best_cell; methods {norm_mean, norm_std, n_train,
-    augment {flip, shift, shift_pixels, rotation_degrees, zoom}}; curves [{normalize, augment,
-    seed, history facts: best_epoch, min_val_loss, epoch_near_min, ...}] of the first seed."""
-    seeds = list(ctx.profile.seeds)
-    by = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
-    cells = []
-    for n, a in SWITCHES:
-        accs = [float(r.metrics["val_accuracy"]) for r in by[(n, a)]]
-        cells.append(
-            {
-                "normalize": n,
-                "augment": a,
-                "mean": float(np.mean(accs)),
-                "std": float(np.std(accs, ddof=1)) if len(accs) > 1 else None,
-                "accuracies": accs,
-                "run_names": [ablation_name(n, a, s) for s in seeds],
-                "run_keys": [r.key for r in by[(n, a)]],
-            }
-        )
+def effect_facts(cells: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    """The effect of turning each switch on (delta of mean accuracy, its standard error from
+    the pooled seed-to-seed spread, ratio = |delta| / se, beyond_noise = |delta| > 2 se; se
+    None with one seed): `main` averaged over the other switch, and within each of the other
+    switch's settings. Also the pooled std."""
     mean = {(c["normalize"], c["augment"]): c["mean"] for c in cells}
-    k = len(seeds)
     pooled = math.sqrt(np.mean([c["std"] ** 2 for c in cells])) if k > 1 else None
     se_main = pooled / math.sqrt(k) if pooled is not None else None  # 2k runs against 2k
-    se_simple = pooled * math.sqrt(2 / k) if pooled is not None else None  # k against k
-    n_val = len(by[(True, True)][0].val_true)
-    overall = float(np.mean(list(mean.values())))
+    se_one = pooled * math.sqrt(2 / k) if pooled is not None else None  # k against k
 
-    def switch(on: Any, off: Any) -> float:
-        return mean[on] - mean[off]
+    def on(switch: int, other: bool) -> float:
+        cell = [other, other]
+        cell[switch] = True
+        off = list(cell)
+        off[switch] = False
+        return mean[tuple(cell)] - mean[tuple(off)]  # type: ignore[index]
 
-    normalization = {
-        "main": _effect(
-            (switch((True, False), (False, False)) + switch((True, True), (False, True))) / 2,
-            se_main,
-        ),
-        "without_aug": _effect(switch((True, False), (False, False)), se_simple),
-        "with_aug": _effect(switch((True, True), (False, True)), se_simple),
+    def effects(switch: int, without: str, with_: str) -> dict[str, Any]:
+        return {
+            "main": _effect((on(switch, False) + on(switch, True)) / 2, se_main),
+            without: _effect(on(switch, False), se_one),
+            with_: _effect(on(switch, True), se_one),
+        }
+
+    return {
+        "pooled_std": pooled,
+        "normalization": effects(0, "without_aug", "with_aug"),
+        "augmentation": effects(1, "without_norm", "with_norm"),
     }
-    augmentation = {
-        "main": _effect(
-            (switch((False, True), (False, False)) + switch((True, True), (True, False))) / 2,
-            se_main,
-        ),
-        "without_norm": _effect(switch((False, True), (False, False)), se_simple),
-        "with_norm": _effect(switch((True, True), (True, False)), se_simple),
+
+
+def curve_facts(grid: Grid, seed: int) -> dict[str, Any]:
+    """The first seed's four validation-loss curves (history_facts each), and averages over
+    the pairs of them: the loss after the first epoch with normalization off and on, the
+    best epoch with augmentation off and on."""
+    curves = [
+        {"normalize": n, "augment": a, "seed": seed, **history_facts(grid[(n, a)][0].history)}
+        for n, a in SWITCHES
+    ]
+
+    def mean(key: str, switch: str, value: bool) -> float:
+        return float(np.mean([c[key] for c in curves if c[switch] == value]))
+
+    return {
+        "curves": curves,
+        "first_loss": {
+            "off": mean("first_val_loss", "normalize", False),
+            "on": mean("first_val_loss", "normalize", True),
+        },
+        "best_epoch_mean": {
+            "noaug": mean("best_epoch", "augment", False),
+            "aug": mean("best_epoch", "augment", True),
+        },
+        "near_min": NEAR_MIN,
     }
+
+
+def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
+    """The normalization's statistics and the augmentation's parameters, as trained."""
+    norm_run = grid[(True, False)][0]
+    stats = normalization_stats(norm_run, train_images)
+    return {
+        "norm_mean": stats[0] if stats else None,
+        "norm_std": stats[1] if stats else None,
+        "n_train": int(norm_run.metrics.get("n_train", 0)),
+        "batch_norm": norm_run.spec.model.batch_norm,
+        "augment": augment_facts(grid[(True, True)][0].spec.augment),
+        "pixel_range": pixel_range(train_images),
+        "image_size": IMAGE_SIZE,
+    }
+
+
+def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> dict[str, Any]:
+    cells = cell_facts(grid, seeds)
+    effects = effect_facts(cells, len(seeds))
+    n_val = len(grid[(True, True)][0].val_true)
+    overall = float(np.mean([c["mean"] for c in cells]))
     best = max(cells, key=lambda c: c["mean"])
-    norm_run = by[(True, False)][0]
-    stats = normalization_stats(norm_run, ctx)
-    curves = []
-    for n, a in SWITCHES:
-        run = by[(n, a)][0]
-        curves.append(
-            {"normalize": n, "augment": a, "seed": seeds[0], **history_facts(run.history)}
-        )
     return {
         "seeds": seeds,
         "cells": cells,
         "noise": {
-            "n_seeds": k,
-            "pooled_std": pooled,
+            "n_seeds": len(seeds),
+            "pooled_std": effects["pooled_std"],
             "n_val": n_val,
             # The binomial standard error of one accuracy measured on n_val images.
             "val_sampling_se": math.sqrt(overall * (1 - overall) / n_val),
         },
-        "normalization": normalization,
-        "augmentation": augmentation,
-        "best_cell": {
-            "normalize": best["normalize"],
-            "augment": best["augment"],
-            "mean": best["mean"],
-        },
-        "methods": {
-            "norm_mean": stats[0] if stats else None,
-            "norm_std": stats[1] if stats else None,
-            "n_train": int(norm_run.metrics.get("n_train", 0)),
-            "batch_norm": norm_run.spec.model.batch_norm,
-            "augment": augment_facts(by[(True, True)][0].spec.augment),
-        },
-        "curves": curves,
+        "normalization": effects["normalization"],
+        "augmentation": effects["augmentation"],
+        "best_cell": {k: best[k] for k in ("normalize", "augment", "mean")},
+        "methods": method_facts(grid, train_images),
+        **curve_facts(grid, seeds[0]),
     }
 
 
-def _cell_text(cell: dict[str, Any]) -> str:
-    text = f"{100 * cell['mean']:.1f}%"
-    if cell["std"] is not None:
-        text += f" ± {100 * cell['std']:.1f}%"
-    return text
+def cell_label(normalize: bool, augment: bool, w: Words) -> str:
+    return w["label"].format(n=w["onoff"][normalize], a=w["onoff"][augment])
 
 
-def accuracy_table(facts: dict[str, Any], lang: str) -> Table:
-    w = WORDS[lang]
+def accuracy_table(facts: dict[str, Any], w: Words) -> Table:
     n = facts["noise"]["n_seeds"]
     what = w["seeds"].format(n=n) if n > 1 else w["one_seed"]
     cell = {(c["normalize"], c["augment"]): c for c in facts["cells"]}
+
+    def text(c: dict[str, Any]) -> str:
+        return pct(c["mean"]) + (f" ± {pct(c['std'])}" if c["std"] is not None else "")
+
     return Table(
         caption=w["caption"].format(what=what),
-        header=(w["corner"], *w["aug"]),
+        header=(w["corner"], *w["augment"]),
         rows=tuple(
-            (w["norm"][norm], _cell_text(cell[(norm, False)]), _cell_text(cell[(norm, True)]))
+            (w["normalize"][norm], text(cell[(norm, False)]), text(cell[(norm, True)]))
             for norm in (False, True)
         ),
     )
 
 
 def answer(ctx: Context) -> Section:
-    facts = facts_of(ctx)
-    w = WORDS[ctx.lang]
-    seed = facts["seeds"][0]
-    curves = {
-        cell_label(n, a, ctx.lang): ctx.runs[ablation_name(n, a, seed)].history["val_loss"]
-        for n, a in SWITCHES
-    }
-    marks = {
-        cell_label(c["normalize"], c["augment"], ctx.lang): c["epoch_near_min"]
-        for c in facts["curves"]
-    }
-    val_loss_figure(curves, ctx.figure_path("ablation_val_loss.png"), lang=ctx.lang, marks=marks)
-    seed_text = w["seed"].format(s=seed) if len(facts["seeds"]) > 1 else ""
+    seeds = list(ctx.params["seeds"])
+    grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
+    facts = ablation_facts(grid, seeds, ctx.data.train.images)
+    w, plot_words = ctx.words[MODULE], ctx.words["plots"]["training"]
+    near = pct(facts["near_min"], 0)
+    val_loss_figure(
+        {cell_label(n, a, w): grid[(n, a)][0].history["val_loss"] for n, a in SWITCHES},
+        ctx.figure_path("ablation_val_loss.png"),
+        words=plot_words,
+        marks={
+            cell_label(c["normalize"], c["augment"], w): c["epoch_near_min"]
+            for c in facts["curves"]
+        },
+        mark_label=plot_words["near"].format(near=near),
+    )
+    seed = w["seed"].format(s=seeds[0]) if len(seeds) > 1 else ""
     return Section(
         module=MODULE,
         facts=facts,
         blocks=[
-            Text(draft(ctx, MODULE, {**facts, "part": "methods"})),
-            accuracy_table(facts, ctx.lang),
-            Text(draft(ctx, MODULE, {**facts, "part": "results"})),
-            Figure(file="ablation_val_loss.png", caption=w["curves"].format(seed=seed_text)),
-            Text(draft(ctx, MODULE, {**facts, "part": "curves"})),
+            Text(ctx.draft(facts, "methods")),
+            accuracy_table(facts, w),
+            Text(ctx.draft(facts, "results")),
+            Figure(
+                file="ablation_val_loss.png",
+                caption=w["curves"].format(seed=seed, near=near),
+            ),
+            Text(ctx.draft(facts, "curves")),
         ],
     )

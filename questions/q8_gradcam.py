@@ -6,201 +6,144 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 import numpy as np
 
-from questions._common import draft, region_share_table
-from questions._runs import cnn_run
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES, class_name
+from questions._runs import cnn_only
+from reportgen.classes import NUM_CLASSES
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.explain import (
-    DECIDING_REGIONS,
-    class_average_gradcam,
-    gradcam,
-    gradcam_layer,
-    last_conv_layer,
-    mass_shares,
-    pointing_game,
-    union,
+from reportgen.explain.regions import DECIDING_REGIONS, union
+from reportgen.facts.gradcam import (
+    PAPER,
+    deciding_share_by_outcome,
+    live,
+    map_range,
+    pointing_chance,
+    pointing_per_class,
 )
-from reportgen.facts.explain import (
-    FOCUS_MIN_LIFT,
-    area_shares,
-    choose_examples,
-    group_by_region,
-    per_class_regions,
-    region_masks,
-    subset_masks,
-    unfocused,
-)
+from reportgen.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
 from reportgen.profiles import Profile
-from reportgen.runs.spec import RunSpec
-from reportgen.sections import Figure, Section, Table, Text
+from reportgen.sections import Block, Figure, Section, Table, Text
+from reportgen.tables import region_share_table
+from reportgen.text import Words, num
 
 MODULE = "q8_gradcam"
 TITLE = "Free question: Grad-CAM per class and per-class averages"
-TOLERANCE = 1  # pixels the deciding regions are widened by for the pointing game
-
-WORDS = {
-    "en": {
-        "examples": "Grad-CAM on {layer} for the images of the saliency maps (one per class): "
-        "the image (class, index, probability) and, below it, the map for its class over it",
-        "averages": "Class-average Grad-CAM: the mean map over all validation images of each "
-        "class (each explained for its own class), over the class's mean face; each panel "
-        "scaled to its own maximum",
-        "table": "Where Grad-CAM lies, per class, averaged over the validation images of the "
-        "class whose map is not zero everywhere: the share of the map's mass in each face region ({source}), the region with "
-        "the largest share, the densest region (share / area share) and the pointing game (the share of images whose map peaks on brows, eyes or "
-        "mouth, widened by {tol} pixel); the last row: each region's share of the image area, and "
-        "the pointing game's chance level (random maps)",
-        "source_generator": "regions from the synthetic faces' generator",
-        "source_fer": "fixed regions of the aligned FER face",
-        "header_pointing": "Peak on brows/eyes/mouth",
-        "row_image": "Image",
-        "row_cam": "Grad-CAM",
-        "row_avg": "Class average",
-        "title": "{cls}\nindex {row}\np = {p:.2f}",
-        "avg_title": "{cls}\n{n} images",
-    },
-    "zh": {
-        "examples": "在 {layer} 上的 Grad-CAM，圖片與 saliency 那題相同（每類一張）："
-        "上面是原圖（類別、index、機率），下面是該類別的 Grad-CAM 疊在原圖上",
-        "averages": "各類別平均的 Grad-CAM：每類所有驗證集圖片（各自以自己的類別計算）的平均，"
-        "疊在該類的平均臉上；每格各自以最大值縮放",
-        "table": "各類別 Grad-CAM 的分布（對該類 Grad-CAM 不全為 0 的驗證集圖片取平均）：落在各臉部區域的比例"
-        "（{source}）、比例最高與最集中（比例除以面積比例）的區域，以及 pointing game（峰值落在眉毛、眼睛或嘴巴上的圖片比例，"
-        "區域外擴 {tol} 像素）；最後一列是各區域的面積比例，以及隨機 map 的 pointing game（隨機水準）",
-        "source_generator": "區域由合成臉孔的產生器給出",
-        "source_fer": "對齊後 FER 臉孔的固定區域",
-        "header_pointing": "峰值在眉毛/眼睛/嘴巴",
-        "row_image": "原圖",
-        "row_cam": "Grad-CAM",
-        "row_avg": "類別平均",
-        "title": "{cls}\nindex {row}\np = {p:.2f}",
-        "avg_title": "{cls}\n{n} 張",
-    },
-}
+runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
-def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    return {"cnn": cnn_run(profile, config)}
-
-
-def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The facts and the arrays the figures need (images, cams, averages, mean_faces, counts).
-
-    Keys: run_key, layer (the last Conv2D), cam_layer (its block's output, after batch norm
-    and ReLU: the feature maps Grad-CAM weighs), n_conv, layer_shape, upsample, score ("logit"),
-    n_val; examples (q5's, each with cam_zero); mask_source, area, face_area, deciding,
-    deciding_area, pointing_chance; per_class (per_class_regions of every validation image's
-    Grad-CAM for its true class, each with pointing and zero_maps), groups; deciding_share
-    (correct / wrong images: the mean share on brows, eyes and mouth); zero_maps; tolerance."""
-    run = ctx.runs["cnn"]
-    model = run.model
-    val = ctx.val("cnn")
-    labels = run.val_true
-    masks, source = region_masks(ctx.val_masks("cnn"))
-    area = area_shares(masks)
-    layer = last_conv_layer(model)
-    cam_layer = gradcam_layer(model)  # the last conv block's output (after BN and ReLU)
-    convs = [lyr.name for lyr in model.layers if isinstance(lyr, keras.layers.Conv2D)]
-    shape = [int(d) for d in model.get_layer(cam_layer).output.shape[1:]]
-
-    maps = gradcam(model, val.images, labels, layer=cam_layer)  # every image, its own class
-    averages = class_average_gradcam(model, val.images, labels, layer=cam_layer)
-    examples = choose_examples(run.val_pred, labels, run.val_index)
-    pos = np.array([e["position"] for e in examples], dtype=np.int64)
-
-    for e in examples:
-        e["cam_zero"] = bool(maps[e["position"]].max() <= 0)
-    per_class = per_class_regions(maps, labels, masks, area)
-    deciding = union(masks, DECIDING_REGIONS)
-    for c in per_class:
-        idx = np.flatnonzero(labels == c["class"])
-        live = idx[maps[idx].max(axis=(1, 2)) > 0]
-        c["pointing"] = (
-            pointing_game(maps[live], subset_masks({"d": deciding}, live)["d"], TOLERANCE)
-            if len(live)
-            else None
-        )
-        c["zero_maps"] = int(len(idx) - len(live))
-    # The pointing game's chance level: random maps, whose peaks fall anywhere.
-    noise = np.random.default_rng(0).random(maps.shape)
-    chance = pointing_game(noise, deciding, TOLERANCE)
-    correct = run.val_labels_pred == labels
-    shares = mass_shares(maps, deciding)
-    split = {
-        name: (float(np.nanmean(shares[sel])) if np.isfinite(shares[sel]).any() else None)
-        for name, sel in (("correct", correct), ("wrong", ~correct))
+def params(profile: Profile, config: Config) -> dict[str, Any]:
+    return {
+        "tolerance": 1,  # pixels the deciding regions are widened by for the pointing game
+        "seed": 0,  # of the random maps that give the pointing game's chance level
     }
-    facts = {
-        "run_key": run.key,
-        "layer": layer,
+
+
+def layer_facts(model: Any) -> dict[str, Any]:
+    """The last Conv2D (layer), its block's output that Grad-CAM weighs (cam_layer: after
+    batch norm and ReLU), the number of conv layers, the map's shape and upsampling."""
+    from reportgen.explain._model import conv_layer_names
+    from reportgen.explain.gradcam import gradcam_layer, last_conv_layer
+
+    cam_layer = gradcam_layer(model)
+    shape = [int(d) for d in model.get_layer(cam_layer).output.shape[1:]]
+    size = int(model.inputs[0].shape[1])
+    return {
+        "layer": last_conv_layer(model),
         "cam_layer": cam_layer,
-        "n_conv": len(convs),
+        "n_conv": len(conv_layer_names(model)),
         "layer_shape": shape,
-        "upsample": IMAGE_SIZE / shape[0] if shape and shape[0] else None,
+        "image_size": size,
+        "upsample": size / shape[0] if shape and shape[0] else None,
         "score": "logit",
-        "n_val": len(labels),
-        "examples": examples,
-        "mask_source": source,
-        "area": area,
-        "face_area": float(sum(area.values())),
+    }
+
+
+def class_maps(ctx: Context, layer: str) -> dict[str, np.ndarray]:
+    """Grad-CAM of every validation image for its own class, and the class averages."""
+    from reportgen.explain.gradcam import class_average_gradcam, gradcam
+
+    run, images = ctx.runs["cnn"], ctx.val("cnn").images
+    return {
+        "maps": gradcam(run.model, images, run.val_true, layer=layer),
+        "averages": class_average_gradcam(run.model, images, run.val_true, layer=layer),
+    }
+
+
+def region_facts(ctx: Context, maps: np.ndarray) -> dict[str, Any]:
+    """Where the maps lie: the layout, per class (with the pointing game), the chance level,
+    the deciding regions' share on correct and wrong images, the classes by focus."""
+    run, p = ctx.runs["cnn"], ctx.params
+    masks, source = ctx.shared.regions(ctx.data, run)
+    layout = region_layout(masks, source)
+    deciding = union(masks, DECIDING_REGIONS)
+    per_class = per_class_regions(maps, run.val_true, masks, layout["area"])
+    correct = run.val_labels_pred == run.val_true
+    return {
+        **layout,
         "deciding": list(DECIDING_REGIONS),
         "deciding_area": float(np.mean(deciding)),
-        "pointing_chance": chance,
-        "per_class": per_class,
-        "groups": group_by_region(per_class, "focus", FOCUS_MIN_LIFT),
-        "unfocused": unfocused(per_class, FOCUS_MIN_LIFT),
-        "focus_min_lift": FOCUS_MIN_LIFT,
-        "deciding_share": {
-            "correct": split["correct"],
-            "wrong": split["wrong"],
-            "n_correct": int(correct.sum()),
-            "n_wrong": int((~correct).sum()),
-        },
-        "zero_maps": int((maps.max(axis=(1, 2)) <= 0).sum()),
-        "tolerance": TOLERANCE,
+        "pointing_chance": pointing_chance(maps.shape, deciding, p["tolerance"], p["seed"]),
+        "per_class": pointing_per_class(per_class, maps, run.val_true, deciding, p["tolerance"]),
+        **focus_facts(per_class),
+        "deciding_share": deciding_share_by_outcome(maps, deciding, correct),
+        "tolerance": p["tolerance"],
     }
+
+
+def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The facts, and the arrays of the figures (images, cams, averages, mean_faces, counts)."""
+    run = ctx.runs["cnn"]
+    layers = layer_facts(run.model)
+    arrays = class_maps(ctx, layers["cam_layer"])
+    maps = arrays["maps"]
+    examples = [
+        {**e, "cam_zero": not live(maps[[e["position"]]])[0]} for e in ctx.shared.examples(run)
+    ]
+    facts = {
+        "run_key": run.key,
+        **layers,
+        "paper": PAPER,
+        "n_val": len(run.val_true),
+        "examples": examples,
+        **region_facts(ctx, maps),
+        "zero_maps": int((~live(maps)).sum()),
+        "map_range": map_range(maps),
+    }
+    return facts, {**arrays, **figure_arrays(ctx, examples, maps)}
+
+
+def figure_arrays(ctx: Context, examples: list[dict], maps: np.ndarray) -> dict[str, np.ndarray]:
+    """The shown images and their maps; each class's mean face and image count."""
+    images, labels = ctx.val("cnn").images, ctx.runs["cnn"].val_true
+    pos = np.array([e["position"] for e in examples], dtype=np.int64)
     counts = np.bincount(labels, minlength=NUM_CLASSES)
     mean_faces = np.stack(
         [
-            val.images[labels == k].mean(axis=0) if counts[k] else np.zeros(val.images.shape[1:])
+            images[labels == k].mean(axis=0) if counts[k] else np.zeros(images.shape[1:])
             for k in range(NUM_CLASSES)
         ]
     )
-    arrays = {
-        "images": val.images[pos],
-        "cams": maps[pos],
-        "averages": averages,
-        "mean_faces": mean_faces,
-        "counts": counts,
-    }
-    return facts, arrays
+    return {"images": images[pos], "cams": maps[pos], "mean_faces": mean_faces, "counts": counts}
 
 
-def region_table(facts: dict[str, Any], lang: str) -> Table:
-    w = WORDS[lang]
-    source = w["source_generator"] if facts["mask_source"] == "generator" else w["source_fer"]
-    caption = w["table"].format(source=source, tol=facts["tolerance"])
-    return region_share_table(facts, lang, caption, pointing_header=w["header_pointing"])
+def region_table(facts: dict[str, Any], words: Words) -> Table:
+    w = words[MODULE]
+    caption = w["table"].format(source=w[f"source_{facts['mask_source']}"], tol=facts["tolerance"])
+    return region_share_table(facts, words, caption, pointing_header=w["header_pointing"])
 
 
-def answer(ctx: Context) -> Section:
-    facts, arrays = facts_of(ctx)
-    w = WORDS[ctx.lang]
+def figures(ctx: Context, facts: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[Figure]:
+    """The shown images with their Grad-CAM, and the class averages over the mean faces."""
+    words, w = ctx.words, ctx.words[MODULE]
     titles = [
-        w["title"].format(cls=class_name(e["class"], ctx.lang), row=e["row"], p=e["confidence"])
+        w["title"].format(cls=words["classes"][e["class"]], row=e["row"], p=num(e["confidence"], 2))
         for e in facts["examples"]
     ]
+    rows = (w["row_image"], w["row_cam"])
     heat_rows(
-        arrays["images"],
-        arrays["cams"],
-        titles,
-        ctx.figure_path("gradcam.png"),
-        row_names=(w["row_image"], w["row_cam"]),
+        arrays["images"], arrays["cams"], titles, ctx.figure_path("gradcam.png"), row_names=rows
     )
     present = [k for k in range(NUM_CLASSES) if arrays["counts"][k]]
     avg = arrays["averages"][present]
@@ -209,19 +152,23 @@ def answer(ctx: Context) -> Section:
         arrays["mean_faces"][present],
         np.where(peak > 0, avg / np.where(peak > 0, peak, 1.0), 0.0),
         [
-            w["avg_title"].format(cls=class_name(k, ctx.lang), n=int(arrays["counts"][k]))
+            w["avg_title"].format(cls=words["classes"][k], n=int(arrays["counts"][k]))
             for k in present
         ],
         ctx.figure_path("gradcam_average.png"),
         row_names=(w["row_avg"],),
         show_images=False,
     )
-    blocks: list[Any] = [
-        Text(draft(ctx, MODULE, {**facts, "part": "method"})),
+    return [
         Figure(file="gradcam.png", caption=w["examples"].format(layer=facts["layer"])),
         Figure(file="gradcam_average.png", caption=w["averages"]),
     ]
+
+
+def answer(ctx: Context) -> Section:
+    facts, arrays = facts_of(ctx)
+    blocks: list[Block] = [Text(ctx.draft(facts, "method")), *figures(ctx, facts, arrays)]
     if facts["per_class"]:
-        blocks.append(region_table(facts, ctx.lang))
-    blocks.append(Text(draft(ctx, MODULE, {**facts, "part": "regions"})))
+        blocks.append(region_table(facts, ctx.words))
+    blocks.append(Text(ctx.draft(facts, "regions")))
     return Section(module=MODULE, facts=facts, blocks=blocks)

@@ -1,9 +1,11 @@
 """Building the report: train what is missing, compute (or read) each section, render.
 
 A section is cached in build/sections/<module>/<key>/ (section.json and its figure files).
-Its key hashes the keys of the runs it reads, the settings that change its content and the
-code and prose templates that write it, so `run q3` recomputes q3 alone and the others are
-read back as they were.
+Its key is the hash of everything that can change it, each derived, never listed: the keys
+of the runs it reads, the values its module declares in params(), the language, the data's
+fingerprint, the project code the module imports and the words it reads
+(reportgen.sources). So `run q3` recomputes q3 alone, and a changed setting recomputes only
+the sections that declare it.
 """
 
 from __future__ import annotations
@@ -16,57 +18,35 @@ import tempfile
 from pathlib import Path
 
 import questions
-from reportgen import PROJECT_ROOT, TEMPLATES_DIR
 from reportgen.answers import apply_answers
-from reportgen.context import Context
+from reportgen.context import Context, Shared
 from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
 from reportgen.sections import Section, placeholder
+from reportgen.sources import code_files, digest, text_files
+from reportgen.text import words
 
 SECTION_FILE = "section.json"
-# The code every section depends on besides its own module.
-_SHARED_CODE = (
-    "reportgen/plots",
-    "reportgen/facts",
-    "reportgen/explain",
-    "reportgen/figures.py",
-    "reportgen/sections.py",
-    "reportgen/text.py",
-    "reportgen/context.py",
-    "reportgen/classes.py",
-    "questions/_runs.py",
-    "questions/_common.py",
-)
 
 
-def _code_digest(module: str, lang: str) -> str:
-    digest = hashlib.sha256()
-    paths = [PROJECT_ROOT / "questions" / f"{module}.py"]
-    for rel in _SHARED_CODE:
-        p = PROJECT_ROOT / rel
-        paths.extend(sorted(p.glob("*.py")) if p.is_dir() else [p])
-    paths.extend(sorted((TEMPLATES_DIR / "text" / lang).glob("*.j2")))
-    for p in paths:
-        if p.is_file():
-            digest.update(p.name.encode())
-            digest.update(p.read_bytes())
-    return digest.hexdigest()
+def module_params(project: Project, module: str) -> dict:
+    """The settings the module declares for its section (plain data)."""
+    return questions.load(module).params(project.profile, project.config)
 
 
 def section_key(project: Project, module: str) -> str:
-    config = project.config
     fingerprint = project.data.fingerprint
+    lang = project.config.report.lang
     blob = json.dumps(
         {
             "module": module,
             "runs": {n: s.key(fingerprint) for n, s in sorted(project.module_runs(module).items())},
-            "lang": config.report.lang,
-            "profile": project.profile.name,
-            "kaggle": [config.kaggle.public, config.kaggle.private],
-            "explain": config.explain.filter_layer,
+            "params": module_params(project, module),
+            "lang": lang,
             "data": fingerprint,
-            "code": _code_digest(module, config.report.lang),
+            "code": digest(code_files(f"questions.{module}")),
+            "text": digest(text_files(lang, module)),
         },
         sort_keys=True,
     )
@@ -91,9 +71,10 @@ def train_missing(project: Project, modules: tuple[str, ...], report: Reporter) 
 
 
 def compute_section(
-    project: Project, module: str, runs_by_key: dict[str, Run]
+    project: Project, module: str, runs_by_key: dict[str, Run], shared: Shared | None = None
 ) -> tuple[Section, Path]:
-    """Compute the module's section afresh and cache it (replacing an older copy)."""
+    """Compute the module's section afresh and cache it (replacing an older copy). `shared`:
+    the build's choices common to several sections (made here when not given)."""
     fingerprint = project.data.fingerprint
     runs = {n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()}
     folder = section_folder(project, module)
@@ -102,11 +83,12 @@ def compute_section(
     try:
         ctx = Context(
             module=module,
-            config=project.config,
-            profile=project.profile,
+            lang=project.config.report.lang,
+            params=module_params(project, module),
             data=project.data,
             runs=runs,
             out_dir=tmp,
+            shared=shared or Shared(),
         )
         section = questions.load(module).answer(ctx)
         (tmp / SECTION_FILE).write_text(section.to_json(), encoding="utf-8")
@@ -129,6 +111,7 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
     from reportgen.render.report import render_report
 
     template = project.template
+    lang = project.config.report.lang
     modules = template.modules()
     wanted = modules if recompute is None else tuple(m for m in modules if m in recompute)
     sections: dict[str, tuple[Section, Path]] = {}
@@ -136,18 +119,19 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
     cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
     to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
     runs_by_key = train_missing(project, tuple(to_compute), report) if to_compute else {}
+    shared = Shared()
     task = report.task("sections", total=len(modules))
     for module in modules:
         report.advance(task, 0, description=f"section {module}")
         cached = cached_sections.get(module)
         if module in to_compute:
-            cached = compute_section(project, module, runs_by_key)
+            cached = compute_section(project, module, runs_by_key, shared)
         if cached is not None:
             section, folder = cached
             sections[module] = (apply_answers(section, project.config.answers_dir), folder)
         else:
             sections[module] = (
-                placeholder(module, f"reportgen run {module.split('_')[0]}"),
+                placeholder(module, f"reportgen run {module.split('_')[0]}", lang),
                 project.config.build_dir,
             )
         report.advance(task)
@@ -156,7 +140,7 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
         template,
         sections,
         project.config.student,
-        lang=project.config.report.lang,
+        lang=lang,
         output=project.config.output_path,
         build_dir=project.config.build_dir,
         notice=data_notice(project),
@@ -165,15 +149,7 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
 
 
 def data_notice(project: Project) -> str | None:
+    """The first page's warning that the report was built on the embedded demo data."""
     if not project.data.synthetic:
         return None
-    if project.config.report.lang == "zh":
-        return (
-            "本報告使用 reportgen 內建的合成表情臉孔資料（示範用），並非 FER2013；"
-            "繳交前請以 --data 指定課程的 train.csv 重新產生。"
-        )
-    return (
-        "This report was built on reportgen's embedded synthetic expression faces (demo data), "
-        "not on FER2013; build it again with --data pointing at the course's train.csv before "
-        "handing it in."
-    )
+    return words(project.config.report.lang)["data_notice"]

@@ -147,11 +147,7 @@ def cmd_clean(config: Config, args: argparse.Namespace) -> int:
     if config.build_dir.exists():
         shutil.rmtree(config.build_dir)
         removed.append(str(config.build_dir))
-    for hidden in (".partial", ".corrupt"):
-        folder = config.runs_dir / hidden
-        if folder.exists():
-            shutil.rmtree(folder)
-            removed.append(str(folder))
+    removed += [str(folder) for folder in project.store.discard_leftovers()]
     if args.runs:
         keep = set(project.all_runs())
         n = project.store.clean(keep=keep)

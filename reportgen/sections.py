@@ -109,9 +109,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"not JSON-serializable: {type(value).__name__}")
 
 
-def placeholder(module: str, command: str) -> Section:
+def placeholder(module: str, command: str, lang: str = "en") -> Section:
+    """A section never built: the command that fills it, then the catalog's words. The
+    command comes first after "reportgen:" in every language, which is what `check` finds."""
+    from reportgen.text import words
+
+    message = words(lang)["placeholder"]
     return Section(
         module=module,
         placeholder=True,
-        blocks=[Text(f"**[This section has not been built yet. Run `{command}` to fill it.]**")],
+        blocks=[Text(f"**reportgen: `{command}`** {message}")],
     )

@@ -44,12 +44,18 @@ def tiny_project(tiny_project_factory):
 
 @pytest.fixture(scope="session")
 def section_of():
-    """section_of(project, module) -> (Section, folder): trains what is missing, computes it."""
+    """section_of(project, module) -> (Section, folder): trains what is missing, computes it
+    (once per session and project: the tests read the sections, never change them)."""
     from reportgen.build import compute_section, train_missing
     from reportgen.progress import Reporter
 
+    computed = {}
+
     def compute(project, module):
-        runs = train_missing(project, (module,), Reporter())
-        return compute_section(project, module, runs)
+        key = (id(project), module)  # the project is kept alive below: its id stays its own
+        if key not in computed:
+            runs = train_missing(project, (module,), Reporter())
+            computed[key] = (project, compute_section(project, module, runs))
+        return computed[key][1]
 
     return compute

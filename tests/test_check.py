@@ -136,4 +136,4 @@ def test_to_unicode_parser_reads_bfchar_and_bfrange():
 def test_folding_and_marker():
     assert fold_ideographs("⽤⼀個，？") == "用一個，？"  # Kangxi radicals folded, punctuation kept
     assert squashed(" 1. (2%)\n請 說明 ") == "1.(2%)請說明"
-    assert placeholder_marker().startswith("Thissectionhasnotbeenbuilt")
+    assert placeholder_marker() == "reportgen:"  # what every language's placeholder starts with

@@ -20,31 +20,20 @@ import pytest
 
 from reportgen.data.synthetic import generate_faces
 from reportgen.data.types import REGIONS
-from reportgen.explain import (
-    class_average_gradcam,
-    default_filter_layer,
-    edge_map,
+from reportgen.explain.actmax import default_filter_layer, filter_spectrum_stats, maximize_filters
+from reportgen.explain.feature_maps import feature_maps
+from reportgen.explain.gradcam import class_average_gradcam, gradcam, gradcam_layer, last_conv_layer
+from reportgen.explain.lime_explain import (
     explain_image,
     face_segments,
-    feature_maps,
-    fer_face_regions,
-    filter_spectrum_stats,
-    gradcam,
-    gradcam_layer,
-    last_conv_layer,
     lime_explain,
     lime_overlay,
     make_classifier_fn,
-    mass_in_regions,
-    mass_ratio,
-    maximize_filters,
-    pointing_game,
-    randomized_model,
-    smoothgrad,
-    spearman,
-    union,
-    vanilla_saliency,
 )
+from reportgen.explain.metrics import mass_in_regions, mass_ratio, pointing_game, spearman
+from reportgen.explain.regions import fer_face_regions, union
+from reportgen.explain.saliency import smoothgrad, vanilla_saliency
+from reportgen.explain.sanity import edge_map, randomized_model
 
 N_TRAIN = 2000
 N_EVAL = 48

@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 
 from questions import _runs
-from questions._common import join_lines
-from reportgen.classes import class_name
 from reportgen.facts.confusion import (
     confused_pairs,
     confusion_facts,
@@ -21,7 +19,7 @@ from reportgen.facts.confusion import (
 from reportgen.facts.training import best_epoch, epoch_near_min, history_facts, overfit_epoch
 from reportgen.runs.spec import AugmentSpec
 from reportgen.sections import Figure, Table, Text
-from reportgen.text import pct, render_text, thousands
+from reportgen.text import class_name, join_lines, pct, render_text, thousands
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -159,8 +157,9 @@ def test_misclassified_examples_most_confident_first():
 
 def test_join_lines_keeps_paragraphs_and_lists():
     text = "第一句，\n第二句。\n\n1. one\n2. two\n\nEnd\nhere."
-    assert join_lines(text, "zh") == "第一句，第二句。\n\n1. one\n2. two\n\nEnd here.\n"
-    assert join_lines("a\nb", "en") == "a b\n"
+    assert join_lines(text) == "第一句，第二句。\n\n1. one\n2. two\n\nEnd here.\n"
+    assert join_lines("a\nb") == "a b\n"
+    assert join_lines("中文\nEnglish\nwords") == "中文English words\n"
 
 
 # ---------------------------------------------------------------- the sections
@@ -362,12 +361,16 @@ def test_english_renders(en, section_of, module):
 def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
     """Facts the tiny synthetic runs never produce: labelled test sets, Kaggle scores,
     overfitting, several seeds. The templates must render them and say the numbers."""
+    from questions import q1_cnn
+
     q1 = json.loads(json.dumps(sections("q1_cnn")[0].facts))
     q1["results"]["test_accuracy"] = [
         {"name": "PrivateTest", "accuracy": 0.611},
         {"name": "PublicTest", "accuracy": 0.623},
     ]
-    q1["kaggle"] = {"public": 0.6345, "private": 0.6212}
+    q1["kaggle"] = q1_cnn.kaggle_facts(
+        {"public": 0.6345, "private": 0.6212}, q1["results"]["val_accuracy"]
+    )
     q1["history"].update(overfit_epoch=3, best_epoch=3, val_loss_rise=0.12, epochs=6)
     text = render_text(lang, "q1_cnn", q1)
     assert "PublicTest" in text and "62.3%" in text and "63.45%" in text and "62.12%" in text
@@ -396,9 +399,10 @@ def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
 # ---------------------------------------------------------------- labelled test sets, Kaggle
 
 
-def fake_context(tmp_path, lang="zh", **config):
+def fake_context(tmp_path, module, lang="zh", **config):
     """q1 and q4 on a hand-made run: real data with two labelled test sets (as Kaggle's
     fer2013.csv gives), and the Kaggle scores set, without training anything."""
+    import questions
     from reportgen.config import load_config
     from reportgen.context import Context
     from reportgen.data.types import Dataset, LabelledImages
@@ -465,14 +469,15 @@ def fake_context(tmp_path, lang="zh", **config):
     )
     run.__dict__["model"] = model
     cfg = load_config(tmp_path, {"lang": lang, **config})
-    return Context("q1_cnn", cfg, profile, data, {"cnn": run}, tmp_path / "out"), run
+    params = questions.load(module).params(profile, cfg)
+    return Context(module, lang, params, data, {"cnn": run}, tmp_path / "out"), run
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
     from questions import q1_cnn
 
-    ctx, run = fake_context(tmp_path, lang, kaggle_public=0.6512, kaggle_private=0.6388)
+    ctx, run = fake_context(tmp_path, "q1_cnn", lang, kaggle_public=0.6512, kaggle_private=0.6388)
     section = q1_cnn.answer(ctx)
     text = text_of(section)
     for name, acc in run.metrics["test_accuracy"].items():
@@ -486,7 +491,7 @@ def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
 def test_q4_draws_a_matrix_for_each_labelled_test_set(tmp_path, lang):
     from questions import q4_confusion
 
-    ctx, run = fake_context(tmp_path, lang)
+    ctx, run = fake_context(tmp_path, "q4_confusion", lang)
     section = q4_confusion.answer(ctx)
     files = {b.file for b in blocks(section, Figure)}
     assert {"confusion_val.png", "confusion_PublicTest.png", "confusion_PrivateTest.png"} <= files

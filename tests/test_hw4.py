@@ -13,17 +13,11 @@ import pytest
 
 from reportgen.data.types import REGIONS
 from reportgen.errors import UserError
-from reportgen.facts.explain import (
-    choose_examples,
-    frequency_bin,
-    gain_facts,
-    group_by_region,
-    orientation_bin,
-    recall_ties,
-    region_shares,
-    spectrum_facts,
-    top_mass,
-)
+from reportgen.facts.examples import choose_examples
+from reportgen.facts.filters import frequency_bin, gain_facts, orientation_bin, spectrum_facts
+from reportgen.facts.lime import recall_ties
+from reportgen.facts.regions import group_by_region, region_shares
+from reportgen.facts.saliency import top_mass
 from reportgen.sections import Figure, Table, Text
 
 MODULES = ("q5_saliency", "q6_filters", "q7_lime", "q8_gradcam")
@@ -203,7 +197,8 @@ def test_q5_shows_the_most_confident_correct_image_of_each_class(sections, cnn):
 
 
 def test_q5_region_shares_sum_to_at_most_one_and_match_a_recomputation(sections, cnn, tiny_project):
-    from reportgen.explain import mass_in_regions, vanilla_saliency
+    from reportgen.explain.metrics import mass_in_regions
+    from reportgen.explain.saliency import vanilla_saliency
 
     facts = sections["q5_saliency"][0].facts
     assert facts["mask_source"] == "generator"
@@ -270,7 +265,7 @@ def test_q7_orders_the_classes_by_the_runs_recall(sections, cnn):
 def test_q8_uses_the_last_conv_layer(sections, cnn):
     import keras
 
-    from reportgen.explain import gradcam_layer
+    from reportgen.explain.gradcam import gradcam_layer
 
     facts = sections["q8_gradcam"][0].facts
     convs = [lyr.name for lyr in cnn.model.layers if isinstance(lyr, keras.layers.Conv2D)]
@@ -298,8 +293,8 @@ def test_real_data_without_masks_uses_the_fixed_fer_regions(tiny_project, cnn, t
     data = dataclasses.replace(tiny_project.data, masks=None, synthetic=False)
     ctx = Context(
         module=module,
-        config=tiny_project.config,
-        profile=tiny_project.profile,
+        lang=tiny_project.config.report.lang,
+        params=questions.load(module).params(tiny_project.profile, tiny_project.config),
         data=data,
         runs={"cnn": cnn},
         out_dir=tmp_path,

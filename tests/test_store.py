@@ -144,3 +144,20 @@ def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
     assert run.metrics["resumed_at"] == [killed_at]
     assert run.metrics["epochs_run"] == len(run.history["loss"])
     assert run.metrics["epochs_run"] > killed_at
+
+
+def test_the_store_discards_what_interrupted_trainings_left(tmp_path, monkeypatch, capsys):
+    """Only the store deletes anything under runs/: `clean` asks it to."""
+    from reportgen.cli import main
+
+    runs = tmp_path / "runs"
+    for folder in (".partial/abc", ".corrupt/def-1", ".locks", "0123456789abcdef"):
+        (runs / folder).mkdir(parents=True)
+    removed = RunStore(runs).discard_leftovers()
+    assert sorted(p.name for p in removed) == [".corrupt", ".partial"]
+    assert sorted(p.name for p in runs.iterdir()) == [".locks", "0123456789abcdef"]
+    (runs / ".partial" / "ghi").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["clean", "--quiet"]) == 0
+    assert not (runs / ".partial").exists() and (runs / "0123456789abcdef").is_dir()
+    assert str(runs / ".partial") in capsys.readouterr().out

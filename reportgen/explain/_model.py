@@ -6,6 +6,10 @@ probabilities; its layer "logits" holds the scores before the softmax.
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 import keras
 import numpy as np
 

@@ -13,6 +13,10 @@ frequency of each image's spectrum), not by eye.
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 from dataclasses import dataclass
 
 import keras

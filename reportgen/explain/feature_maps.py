@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 import keras
 import numpy as np
 

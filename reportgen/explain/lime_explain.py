@@ -19,8 +19,13 @@ synthetic faces it put more of the map on the deciding regions than black or mid
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import keras
 import numpy as np
@@ -37,7 +42,7 @@ BATCH_SIZE = 256
 ClassifierFn = Callable[[np.ndarray], np.ndarray]
 
 
-def face_segments(image: np.ndarray) -> np.ndarray:
+def face_segments(image: np.ndarray, n_segments: int = SLIC_SEGMENTS) -> np.ndarray:
     """Superpixels of one face: gray (H, W) or lime's RGB (H, W, 3), pixels 0..255.
 
     Returns int64 labels (H, W) numbered 0..K-1 without gaps (lime needs that).
@@ -47,7 +52,7 @@ def face_segments(image: np.ndarray) -> np.ndarray:
         gray = gray[..., 0]
     seg = slic(
         gray / 255.0,
-        n_segments=SLIC_SEGMENTS,
+        n_segments=n_segments,
         compactness=SLIC_COMPACTNESS,
         sigma=SLIC_SIGMA,
         channel_axis=None,
@@ -121,12 +126,14 @@ def explain_image(
     seed: int = 0,
     hide_color: float | None = None,
     explainer: type[LimeImageExplainer] = _BatchedExplainer,
+    segments: int = SLIC_SEGMENTS,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """One image (H, W) explained for one label: (segments, weights (K,), R^2 score).
 
     hide_color: the gray a switched-off superpixel takes (None: lime's default, the
     superpixel's own mean).
     explainer: the LimeImageExplainer class (stock lime's for comparisons).
+    segments: SLIC's target number of superpixels.
     """
     gray = np.asarray(image, dtype=np.float32)
     if gray.ndim == 3:
@@ -140,7 +147,7 @@ def explain_image(
         hide_color=hide_color,
         num_samples=num_samples,
         batch_size=batch_size,
-        segmentation_fn=face_segments,
+        segmentation_fn=partial(face_segments, n_segments=segments),
         random_seed=seed,
     )
     segments = np.asarray(exp.segments, dtype=np.int64)
@@ -158,6 +165,7 @@ def lime_explain(
     batch_size: int = BATCH_SIZE,
     seed: int = 0,
     hide_color: float | None = None,
+    segments: int = SLIC_SEGMENTS,
 ) -> LimeResult:
     """LIME for each image (N, H, W) explained for its class; see LimeResult."""
     x = as_input_batch(images)[..., 0]
@@ -166,7 +174,7 @@ def lime_explain(
     segs, weights, scores = [], [], []
     for img, cls in zip(x, c, strict=True):
         s, w, score = explain_image(
-            img, classify, int(cls), num_samples, batch_size, seed, hide_color
+            img, classify, int(cls), num_samples, batch_size, seed, hide_color, segments=segments
         )
         segs.append(s)
         weights.append(w)
@@ -174,6 +182,20 @@ def lime_explain(
     segments = np.stack(segs)
     maps = np.stack([w[s] for s, w in zip(segs, weights, strict=True)]).astype(np.float32)
     return LimeResult(segments, tuple(weights), maps, np.asarray(scores))
+
+
+def default_segment_counts(images: np.ndarray, seed: int = 0) -> list[int]:
+    """How many superpixels lime's own default segmentation (quickshift, kernel_size=4,
+    max_dist=200, ratio=0.2, on the image stacked to RGB, as explain_instance runs it when
+    given no segmentation_fn) cuts each image (N, H, W) into."""
+    from lime.wrappers.scikit_image import SegmentationAlgorithm
+    from skimage.color import gray2rgb
+
+    default = SegmentationAlgorithm(
+        "quickshift", kernel_size=4, max_dist=200, ratio=0.2, random_seed=seed
+    )
+    x = as_input_batch(images)[..., 0]  # float32, as explain_image hands it to lime
+    return [len(np.unique(default(gray2rgb(img)))) for img in x]
 
 
 def lime_overlay(

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from scipy.ndimage import binary_dilation
-from scipy.stats import rankdata
 
 
 def _as_maps(maps: np.ndarray) -> np.ndarray:
@@ -58,6 +56,8 @@ def mass_ratio(maps: np.ndarray, mask: np.ndarray) -> float:
 
 def pointing_game(maps: np.ndarray, mask: np.ndarray, tolerance: int = 1) -> float:
     """Share of images whose map's maximum lies in the mask dilated by `tolerance` pixels."""
+    from scipy.ndimage import binary_dilation
+
     m = _as_maps(maps)
     k = _as_masks(mask, len(m))
     if tolerance > 0:
@@ -75,6 +75,8 @@ def spearman_per_image(map_a: np.ndarray, map_b: np.ndarray) -> np.ndarray:
 
     Signed maps are ranked as they are (not their absolute values).
     """
+    from scipy.stats import rankdata
+
     a = np.asarray(map_a, dtype=np.float64)
     b = np.asarray(map_b, dtype=np.float64)
     if a.shape != b.shape:

@@ -6,6 +6,10 @@ confident prediction does not flatten the map the way the softmax's saturation w
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 import keras
 import numpy as np
 import tensorflow as tf

@@ -5,6 +5,10 @@ model. An edge detector is the reference for such a method: its map ignores the 
 
 from __future__ import annotations
 
+from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without chatter)
+
+# isort: split
+
 import keras
 import numpy as np
 from skimage.filters import sobel

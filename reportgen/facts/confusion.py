@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from reportgen.classes import NUM_CLASSES
 
@@ -20,6 +19,8 @@ def normalized_confusion(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = NUM_CLASSES
 ) -> tuple[np.ndarray, np.ndarray]:
     """(counts, row-normalized matrix); a class absent from y_true has a row of zeros."""
+    from sklearn.metrics import confusion_matrix
+
     counts = confusion_matrix(y_true, y_pred, labels=list(range(n_classes)))
     support = counts.sum(axis=1, keepdims=True)
     matrix = np.divide(counts, support, out=np.zeros(counts.shape), where=support > 0)
@@ -48,7 +49,11 @@ def confusion_facts(
     best_class / best_recall and worst_class / worst_recall (by recall, over the classes
     present), confused_pairs [{true, pred, rate, count}] (at most 3), mutual_pair (a pair
     confused both ways among them, or None), per_class [{class, precision, recall, f1,
-    support, predicted (images predicted as it)}], macro_f1, errors (misclassified images)."""
+    support, predicted (images predicted as it), wrong_share (the share of those that belong
+    to other classes; None when none is)}], n_present (classes with images), macro_f1 (over
+    those), errors (misclassified images), sink (sink_facts)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
     y_true = np.asarray(y_true, dtype=np.int64)
     y_pred = np.asarray(y_pred, dtype=np.int64)
     counts, matrix = normalized_confusion(y_true, y_pred, n_classes)
@@ -83,11 +88,29 @@ def confusion_facts(
                 "f1": float(f1[k]),
                 "support": int(support[k]),
                 "predicted": int(predicted[k]),
+                "wrong_share": 1.0 - float(precision[k]) if predicted[k] else None,
             }
             for k in labels
         ],
+        "n_present": len(present),
         "macro_f1": float(np.mean(f1[present])) if len(present) else 0.0,
         "errors": int((y_true != y_pred).sum()),
+        "sink": sink_facts(counts, precision),
+    }
+
+
+def sink_facts(counts: np.ndarray, precision: np.ndarray) -> dict[str, Any] | None:
+    """The class other classes are most often predicted as: class, count, share_of_errors,
+    precision; None without errors."""
+    wrong_in = counts.sum(axis=0) - np.diag(counts)
+    if wrong_in.max() == 0:
+        return None
+    k = int(np.argmax(wrong_in))
+    return {
+        "class": k,
+        "count": int(wrong_in[k]),
+        "share_of_errors": float(wrong_in[k] / wrong_in.sum()),
+        "precision": float(precision[k]),
     }
 
 

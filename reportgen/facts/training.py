@@ -1,4 +1,5 @@
-"""What a training history says: the best epoch, where overfitting starts, how fast the loss falls.
+"""What a training run says in numbers: its history (the best epoch, where overfitting
+starts, how fast the loss falls), how it was set up, what it measured, its model.
 
 A history is the Run's per-epoch lists: loss, accuracy, val_loss, val_accuracy (epoch 1 first).
 Epochs in the facts are 1-based, as the curves and the text number them.
@@ -7,14 +8,21 @@ Epochs in the facts are 1-based, as the curves and the text number them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from reportgen.classes import IMAGE_SIZE
+from reportgen.tfenv import tensorflow
+
+if TYPE_CHECKING:
+    from reportgen.runs.run import Run
+    from reportgen.runs.spec import AugmentSpec
 
 # Validation loss must end this much (relative) above its minimum to count as having turned up;
 # below it the curve has only flattened out.
 RISE_TOLERANCE = 0.01
-# "Within 5% of its minimum": how fast the loss falls.
+# How fast the loss falls: the first epoch within this much (relative) of its minimum.
 NEAR_MIN = 0.05
 
 
@@ -63,7 +71,8 @@ def history_facts(history: dict[str, list[float]]) -> dict[str, Any]:
     final_* (last epoch) loss, val_loss, accuracy, val_accuracy; final_gap: train minus
     validation accuracy at the last epoch; overfit_epoch (None when not overfitting);
     val_loss_rise: relative rise of the validation loss from its minimum to the last epoch;
-    epoch_near_min: first epoch within 5% of the minimum validation loss; first_val_loss.
+    epoch_near_min: first epoch within near_min (relative) of the minimum validation loss;
+    first_val_loss.
     """
     loss = [float(v) for v in history["loss"]]
     val_loss = [float(v) for v in history["val_loss"]]
@@ -90,4 +99,118 @@ def history_facts(history: dict[str, list[float]]) -> dict[str, Any]:
         "overfit_epoch": overfit_epoch(loss, val_loss),
         "val_loss_rise": (val_loss[-1] - low) / abs(low) if low else 0.0,
         "epoch_near_min": epoch_near_min(val_loss),
+        "near_min": NEAR_MIN,
+    }
+
+
+# --- how a run was trained, and what it measured ---------------------------------------
+
+LOSS = "sparse_categorical_crossentropy"  # what reportgen.runs.train compiles every model with
+FLIP_PROBABILITY = 0.5  # keras.layers.RandomFlip flips half the images
+
+
+def pixel_range(images: np.ndarray) -> list[int]:
+    """The range the pixels' type can hold: [0, 255] for the uint8 images of the data."""
+    info = np.iinfo(np.asarray(images).dtype)
+    return [int(info.min), int(info.max)]
+
+
+def normalization_stats(run: Run, train_images: np.ndarray) -> tuple[float, float] | None:
+    """The training set's pixel mean and std the run normalizes with: from the model's
+    "normalize" layer, else recomputed from the training rows (all rows not held out)."""
+    if not run.spec.normalize:
+        return None
+    tensorflow()  # imported quietly before the run's model loads keras
+    try:
+        layer = run.model.get_layer("normalize")
+        mean = float(np.asarray(layer.mean).ravel()[0])
+        std = float(np.sqrt(np.asarray(layer.variance).ravel()[0]))
+        return mean, std
+    except (ValueError, AttributeError, IndexError):
+        keep = np.ones(len(train_images), dtype=bool)
+        keep[run.val_index] = False
+        x = train_images[keep]
+        return float(x.mean()), float(x.std()) or 1.0
+
+
+def augment_facts(spec: AugmentSpec | None) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {
+        "flip": spec.flip,
+        "flip_probability": FLIP_PROBABILITY,
+        "shift": spec.shift,
+        "shift_pixels": round(spec.shift * IMAGE_SIZE, 1),
+        "rotation_degrees": spec.rotation_degrees,
+        "zoom": spec.zoom,
+    }
+
+
+def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
+    """How the run was trained, from its spec and model."""
+    spec = run.spec
+    stats = normalization_stats(run, train_images)
+    lr = run.history.get("lr") or [spec.learning_rate]
+    return {
+        "optimizer": spec.optimizer,
+        "learning_rate": spec.learning_rate,
+        "schedule": spec.schedule,
+        "final_learning_rate": float(lr[-1]),
+        "loss": LOSS,
+        "batch_size": spec.batch_size,
+        "max_epochs": spec.epochs,
+        "patience": spec.patience,
+        "seed": spec.seed,
+        "batch_norm": spec.model.batch_norm,
+        "normalize": spec.normalize,
+        "norm_mean": stats[0] if stats else None,
+        "norm_std": stats[1] if stats else None,
+        "pixel_range": pixel_range(train_images),
+        "augment": augment_facts(spec.augment),
+        "val_fraction": spec.val_fraction,
+    }
+
+
+def test_set_order(name: str) -> tuple[int, str]:
+    """Kaggle's PublicTest before its PrivateTest, then any other test set by name."""
+    return ({"PublicTest": 0, "PrivateTest": 1}.get(name, 2), name)
+
+
+def result_facts(run: Run, n_images: int) -> dict[str, Any]:
+    """What the run measured: accuracies, time, device, parameters, the split's sizes
+    (n_images: the training file's labelled images)."""
+    m = run.metrics
+    tests = m.get("test_accuracy") or {}
+    return {
+        "val_accuracy": float(m["val_accuracy"]),
+        "val_loss": float(m["val_loss"]),
+        "best_epoch": int(m["best_epoch"]),
+        "epochs_run": int(m["epochs_run"]),
+        "stopped_early": bool(m["stopped_early"]),
+        "train_seconds": float(m["train_seconds"]),
+        "seconds_per_epoch": float(m["seconds_per_epoch"]),
+        "params": {k: int(v) for k, v in m["params"].items()},
+        "device": str(m["device"]),
+        "precision": str(m["precision"]),
+        "n_train": int(m.get("n_train", n_images - len(run.val_true))),
+        "n_val": int(m.get("n_val", len(run.val_true))),
+        "test_accuracy": [
+            {"name": k, "accuracy": float(tests[k])} for k in sorted(tests, key=test_set_order)
+        ],
+    }
+
+
+def run_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
+    """One trained model in numbers: run_key, layers (facts.model.layer_rows), architecture,
+    results (result_facts), history (history_facts)."""
+    from reportgen.facts.model import architecture_facts, layer_rows
+
+    tensorflow()  # imported quietly before the run's model loads keras
+    rows = layer_rows(run.model)
+    return {
+        "run_key": run.key,
+        "layers": rows,
+        "architecture": architecture_facts(rows, run.model),
+        "results": result_facts(run, len(train_images)),
+        "history": history_facts(run.history),
     }

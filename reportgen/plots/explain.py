@@ -1,43 +1,22 @@
 """The figures of the explanation questions (HW4): saliency table, filter grids, LIME and
-Grad-CAM panels. Each takes arrays and labels already chosen and writes one PNG."""
+Grad-CAM panels. Each takes arrays and labels already chosen (the words from the caller)
+and writes one PNG."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from reportgen.figures import figure_style, save_figure
 
 WIDTH_IN = 6.5  # A4 text width
 HEAT = "jet"  # heat maps over a gray face: the usual look of saliency figures
-WORDS = {
-    "en": {
-        "image": "Image",
-        "vanilla": "Vanilla gradient",
-        "smoothgrad": "SmoothGrad",
-        "overlay": "SmoothGrad overlay",
-        "input": "Input",
-        "lime_overlay": "LIME\n+green / −red",
-        "lime_weights": "Superpixel\nweights",
-        "gradcam": "Grad-CAM",
-    },
-    "zh": {
-        "image": "原圖",
-        "vanilla": "Vanilla gradient",
-        "smoothgrad": "SmoothGrad",
-        "overlay": "SmoothGrad 疊圖",
-        "input": "輸入圖片",
-        "lime_overlay": "LIME\n綠正／紅負",
-        "lime_weights": "Superpixel\n權重",
-        "gradcam": "Grad-CAM",
-    },
-}
+SCALE_PERCENTILE = 99.5  # a saliency map is scaled to this percentile of its own values
 
 
-def _scaled(m: np.ndarray, percentile: float = 99.5) -> np.ndarray:
+def _scaled(m: np.ndarray, percentile: float = SCALE_PERCENTILE) -> np.ndarray:
     """A map scaled to 0..1 by its own high percentile (one hot pixel does not wash it out)."""
     m = np.abs(np.asarray(m, dtype=np.float64))
     top = np.percentile(m, percentile)
@@ -75,6 +54,8 @@ def _face(ax, image: np.ndarray) -> None:
 def _heat_over(ax, image: np.ndarray, heat: np.ndarray, alpha: float = 0.75) -> None:
     """The heat map over the gray face, each pixel as opaque as it is hot (cold pixels leave
     the face visible)."""
+    import matplotlib.pyplot as plt
+
     _face(ax, image)
     heat = np.clip(np.asarray(heat, dtype=np.float64), 0.0, 1.0)
     rgba = plt.get_cmap(HEAT)(heat)
@@ -89,25 +70,27 @@ def saliency_table(
     row_labels: Sequence[str],
     path: Path,
     *,
-    lang: str,
+    headers: Sequence[str],
+    percentile: float = SCALE_PERCENTILE,
 ) -> Path:
-    """One row per example: image | vanilla gradient | SmoothGrad | SmoothGrad over the image.
-    Each map is scaled by its own 99.5th percentile."""
-    w = WORDS[lang]
+    """One row per example: image | vanilla gradient | SmoothGrad | SmoothGrad over the image
+    (headers: the four columns' titles). Each map is scaled by its own `percentile`."""
+    import matplotlib.pyplot as plt
+
     n = len(images)
     cell = 1.15
     with figure_style():
         fig, axes = plt.subplots(n, 4, figsize=(4 * cell + 1.0, n * cell + 0.4), squeeze=False)
         for r in range(n):
             axes[r][0].imshow(images[r], cmap="gray", vmin=0, vmax=255)
-            axes[r][1].imshow(_scaled(vanilla[r]), cmap="inferno", vmin=0, vmax=1)
-            axes[r][2].imshow(_scaled(smooth[r]), cmap="inferno", vmin=0, vmax=1)
-            _heat_over(axes[r][3], images[r], _scaled(smooth[r]))
+            axes[r][1].imshow(_scaled(vanilla[r], percentile), cmap="inferno", vmin=0, vmax=1)
+            axes[r][2].imshow(_scaled(smooth[r], percentile), cmap="inferno", vmin=0, vmax=1)
+            _heat_over(axes[r][3], images[r], _scaled(smooth[r], percentile))
             for ax in axes[r]:
                 _off(ax)
             axes[r][0].set_ylabel(row_labels[r], fontsize=8, rotation=0, ha="right", va="center")
-        for c, key in enumerate(("image", "vanilla", "smoothgrad", "overlay")):
-            axes[0][c].set_title(w[key], fontsize=9)
+        for c, header in enumerate(headers):
+            axes[0][c].set_title(header, fontsize=9)
         fig.tight_layout(h_pad=0.3, w_pad=0.3)
     return save_figure(fig, path)
 
@@ -127,6 +110,8 @@ def image_grid(
     1st..99th percentile to the full colour range, `max` maps 0..its maximum (an all-zero
     map stays dark). `first`, if given, is a gray 0..255 face (the input image) drawn
     larger to the left of the grid."""
+    import matplotlib.pyplot as plt
+
     cols = min(cols, len(images))
     rows = -(-len(images) // cols)
     side = 2 if first is not None else 0  # grid columns the input image spans
@@ -156,12 +141,13 @@ def lime_panels(
     titles: Sequence[str],
     path: Path,
     *,
-    lang: str,
+    row_names: Sequence[str],
 ) -> Path:
     """One column per example: the image, LIME's overlay (top positive superpixels green,
     top negative red) and every superpixel's weight (green for, red against; the colour
-    scale symmetric per image)."""
-    w = WORDS[lang]
+    scale symmetric per image). row_names: the three rows' labels."""
+    import matplotlib.pyplot as plt
+
     n = len(images)
     tile = WIDTH_IN / max(n, 4)
     with figure_style():
@@ -174,8 +160,8 @@ def lime_panels(
             top = float(np.abs(weight_maps[c]).max()) or 1.0
             axes[2][c].imshow(weight_maps[c], cmap="RdYlGn", vmin=-top, vmax=top)
             _off(axes[2][c])
-        for r, key in enumerate(("image", "lime_overlay", "lime_weights")):
-            axes[r][0].set_ylabel(w[key], fontsize=7.5)
+        for r, name in enumerate(row_names):
+            axes[r][0].set_ylabel(name, fontsize=7.5)
         fig.tight_layout(h_pad=0.3, w_pad=0.2)
     return save_figure(fig, path)
 
@@ -190,6 +176,8 @@ def heat_rows(
     show_images: bool = True,
 ) -> Path:
     """One column per example: (the image, then) the heat map in 0..1 over the image."""
+    import matplotlib.pyplot as plt
+
     n = len(images)
     tile = WIDTH_IN / max(n, 4)
     rows = 2 if show_images else 1

@@ -1,39 +1,17 @@
 """Training curves: one model's loss and accuracy, two models on shared axes, q3's four
-validation-loss curves. Epochs are numbered from 1, as in the text."""
+validation-loss curves. Epochs are numbered from 1, as in the text. The words come from the
+caller (templates/text/<lang>/words.toml, [plots.training])."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator, NullLocator
 
 from reportgen.figures import figure_style, save_figure
 
 WIDTH_IN = 6.5  # A4 text width
-WORDS = {
-    "en": {
-        "epoch": "Epoch",
-        "loss": "Loss",
-        "accuracy": "Accuracy",
-        "train": "train",
-        "val": "validation",
-        "best": "best epoch",
-        "val_loss": "Validation loss",
-        "near": "first within 5% of its minimum",
-    },
-    "zh": {
-        "epoch": "Epoch",
-        "loss": "損失 (loss)",
-        "accuracy": "準確率 (accuracy)",
-        "train": "訓練",
-        "val": "驗證",
-        "best": "最佳 epoch",
-        "val_loss": "驗證集損失 (validation loss)",
-        "near": "首次進入最小值 5% 以內",
-    },
-}
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")
 MARKERS = "os^D"
 
@@ -42,7 +20,9 @@ def _epochs(values: list[float]) -> list[int]:
     return list(range(1, len(values) + 1))
 
 
-def _axes_style(ax, ylabel: str, words: dict[str, str]) -> None:
+def _axes_style(ax, ylabel: str, words: Mapping[str, str]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_xlabel(words["epoch"])
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -60,10 +40,15 @@ def _legend_below(fig, ax, ncol: int) -> None:
 
 
 def curves_figure(
-    history: dict[str, list[float]], path: Path, *, lang: str, best_epoch: int | None = None
+    history: dict[str, list[float]],
+    path: Path,
+    *,
+    words: Mapping[str, str],
+    best_epoch: int | None = None,
 ) -> Path:
     """Loss and accuracy against epoch, train and validation, side by side."""
-    words = WORDS[lang]
+    import matplotlib.pyplot as plt
+
     with figure_style():
         fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(WIDTH_IN, 2.7))
         for ax, key, ylabel in (
@@ -75,7 +60,11 @@ def curves_figure(
             ax.plot(_epochs(val), val, "s--", ms=3, color=COLORS[1], label=words["val"])
             if best_epoch:
                 ax.axvline(
-                    best_epoch, color="0.45", ls=":", lw=1.2, label=f"{words['best']} {best_epoch}"
+                    best_epoch,
+                    color="0.45",
+                    ls=":",
+                    lw=1.2,
+                    label=words["best"].format(epoch=best_epoch),
                 )
             _axes_style(ax, ylabel, words)
         fig.tight_layout()
@@ -83,10 +72,13 @@ def curves_figure(
     return save_figure(fig, path)
 
 
-def compare_figure(histories: dict[str, dict[str, list[float]]], path: Path, *, lang: str) -> Path:
+def compare_figure(
+    histories: dict[str, dict[str, list[float]]], path: Path, *, words: Mapping[str, str]
+) -> Path:
     """Several models' loss and accuracy on shared axes: a colour per model, train solid,
     validation dashed."""
-    words = WORDS[lang]
+    import matplotlib.pyplot as plt
+
     with figure_style():
         fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(WIDTH_IN, 2.9), sharex=True)
         for color, (name, history) in zip(COLORS, histories.items(), strict=False):
@@ -111,10 +103,18 @@ def compare_figure(histories: dict[str, dict[str, list[float]]], path: Path, *, 
 
 
 def val_loss_figure(
-    curves: dict[str, list[float]], path: Path, *, lang: str, marks: dict[str, int] | None = None
+    curves: dict[str, list[float]],
+    path: Path,
+    *,
+    words: Mapping[str, str],
+    marks: dict[str, int] | None = None,
+    mark_label: str = "",
 ) -> Path:
-    """Validation loss of several runs on one axis; marks[name] (an epoch) is circled."""
-    words = WORDS[lang]
+    """Validation loss of several runs on one axis; marks[name] (an epoch) is circled and
+    mark_label says what the circles mean."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
+
     with figure_style():
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.1))
         for i, (name, values) in enumerate(curves.items()):
@@ -133,7 +133,7 @@ def val_loss_figure(
                 e = marks[name]
                 ax.plot([e], [values[e - 1]], "o", ms=11, mfc="none", mec=color, mew=1.5)
         if marks:
-            ax.plot([], [], "o", ms=9, mfc="none", mec="0.3", label=words["near"])
+            ax.plot([], [], "o", ms=9, mfc="none", mec="0.3", label=mark_label)
         _axes_style(ax, words["val_loss"], words)
         values = [v for c in curves.values() for v in c]
         if values and min(values) > 0 and max(values) / min(values) > 3:

@@ -145,6 +145,17 @@ class RunStore:
                 pass
             yield CachedRun(folder.name, name, acc, problem)
 
+    def discard_leftovers(self) -> list[Path]:
+        """Remove what interrupted and failed trainings left (.partial and .corrupt);
+        returns the folders removed."""
+        removed = []
+        for hidden in (".partial", ".corrupt"):
+            folder = self.root / hidden
+            if folder.exists():
+                shutil.rmtree(folder)
+                removed.append(folder)
+        return removed
+
     def clean(self, keep: set[str] | None = None) -> int:
         """Remove cached runs (all, or those whose key is not in keep). Returns how many."""
         removed = 0

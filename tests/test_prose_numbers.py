@@ -1,0 +1,299 @@
+"""A number in the prose comes from the facts, and a test can find it there.
+
+Two checks: nothing the templates and the catalogs type themselves is a number (their
+literal text, and arithmetic with constants in what they print, but for the x100 of a
+percentage); and every number in every module's draft and captions, in both languages on the
+tiny profile, is a value of the facts the section was rendered from, as the report writes
+numbers (rounded, as a percentage, in minutes).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from typing import Any
+
+import jinja2
+import pytest
+from jinja2 import nodes
+
+import questions
+from reportgen.sections import Figure, Table, Text
+from reportgen.text import TEXT_DIR, WORDS_FILE, languages
+
+# A number as the report writes one: 7, 2,304, 0.125, 1.2e-05, 99.5th; digits inside a name
+# (HW3, block2_conv1, float32, R²) are not numbers.
+NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?"
+    r"(?:(?=(?:st|nd|rd|th)(?![A-Za-z]))|(?![A-Za-z0-9_]|\.\d))"
+)
+LIST_MARKER = re.compile(r"^\s*\d+\. ", re.MULTILINE)  # Markdown's numbered list
+FIELD = re.compile(r"\{[^{}]*\}")  # a str.format field of a catalog string
+ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow)
+
+
+def numbers(text: str) -> list[tuple[str, bool]]:
+    """(number, followed by %) for each number in the text, list markers left out."""
+    text = LIST_MARKER.sub(" ", text)
+    return [(m.group(), text[m.end() : m.end() + 1] == "%") for m in NUMBER.finditer(text)]
+
+
+def fact_values(value: Any) -> Iterator[float]:
+    """Every number in the facts: the numbers, the numbers inside strings, list lengths."""
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int | float):
+        yield float(value)
+    elif isinstance(value, str):
+        for token, _ in numbers(value):
+            yield float(token.replace(",", ""))
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from fact_values(v)
+    elif isinstance(value, list | tuple):
+        yield float(len(value))
+        for v in value:
+            yield from fact_values(v)
+
+
+def spellings(facts: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """How the report can write the facts' numbers: (plain, as a percentage). Plain: the value,
+    in percentage points or, for seconds, in minutes, rounded to 0..4 decimals or to 1..3
+    significant digits; a percentage: 100 x the value, rounded."""
+    plain, percent = set(), set()
+    for value in set(fact_values(facts)):
+        v = abs(value)
+        for d in range(5):
+            plain.update(f"{x:.{d}f}" for x in (v, 100 * v, v / 60))
+            percent.add(f"{100 * v:.{d}f}")
+        plain.update(f"{v:.{k}g}" for k in (1, 2, 3))
+    return plain, percent
+
+
+def unfounded(text: str, facts: dict[str, Any]) -> list[str]:
+    """The numbers of the text that are no value of the facts."""
+    plain, percent = spellings(facts)
+    return [
+        token
+        for token, is_pct in numbers(text)
+        if token.replace(",", "") not in (percent if is_pct else plain)
+    ]
+
+
+def shown_words(section) -> str:
+    """Everything a reader reads in a section but the table cells: prose and captions."""
+    parts = []
+    for block in section.blocks:
+        if isinstance(block, Text):
+            parts.append(block.markdown)
+        elif isinstance(block, Figure | Table):
+            parts.append(block.caption)
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------------------ the checker
+
+
+def test_the_checker_finds_a_typed_in_number():
+    facts = {"accuracy": 0.6154, "epochs": 12, "rows": [1, 2, 3], "layer": "block2_conv1"}
+    assert unfounded("61.5% after 12 epochs, 3 rows, 61.54 points, block2_conv1", facts) == []
+    assert unfounded("within 5% of the minimum", facts) == ["5"]
+    assert unfounded("after 13 epochs", facts) == ["13"]
+    assert unfounded("1. a list\n2. item", {}) == []
+    assert numbers("the 99.5th percentile of HW3's block2_conv1") == [("99.5", False)]
+
+
+# --------------------------------------------------------------- nothing typed in the words
+
+
+def _literal_numbers(template: jinja2.nodes.Template) -> Iterator[str]:
+    for node in template.find_all(nodes.TemplateData):
+        yield from (token for token, _ in numbers(node.data))
+
+
+def _arithmetic_constants(template: jinja2.nodes.Template) -> Iterator[str]:
+    """Numeric constants in arithmetic that a template prints (indices like x[-1] and the
+    x100 of a percentage are not arithmetic on a fact)."""
+    indices = {id(n) for g in template.find_all(nodes.Getitem) for n in g.arg.find_all(nodes.Expr)}
+    indices |= {id(g.arg) for g in template.find_all(nodes.Getitem)}
+    for output in template.find_all(nodes.Output):
+        for op in output.find_all((*ARITHMETIC, nodes.Neg)):
+            if id(op) in indices:
+                continue
+            consts = [
+                c.value
+                for c in op.iter_child_nodes()
+                if isinstance(c, nodes.Const) and type(c.value) in (int, float)
+            ]
+            if consts and not (isinstance(op, nodes.Mul) and consts == [100]):
+                yield f"line {op.lineno}: {type(op).__name__} {consts}"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_the_templates_type_in_no_number(lang):
+    env = jinja2.Environment()
+    for path in sorted((TEXT_DIR / lang).glob("*.md.j2")):
+        template = env.parse(path.read_text(encoding="utf-8"))
+        assert not list(_literal_numbers(template)), path
+        assert not list(_arithmetic_constants(template)), path
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, where)
+    else:
+        yield where, value
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_the_catalog_types_in_no_number(lang):
+    raw = tomllib.loads((TEXT_DIR / lang / WORDS_FILE).read_text(encoding="utf-8"))
+    typed = [(w, s) for w, s in _strings(raw, lang) if numbers(FIELD.sub("", s))]
+    assert typed == []
+
+
+# -------------------------------------------------------- every number of a draft is a fact
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("module", questions.MODULES)
+def test_every_number_in_a_draft_is_a_fact(tiny_project_factory, section_of, lang, module):
+    project = tiny_project_factory(**({} if lang == "zh" else {"lang": lang}))  # zh: the default
+    section, _ = section_of(project, module)
+    text = shown_words(section)
+    assert numbers(text), "a draft without numbers checks nothing"
+    assert unfounded(text, section.facts) == []
+
+
+def test_the_scan_finds_typed_in_numbers_and_arithmetic():
+    template = jinja2.Environment().parse(
+        "within 5% {{ (1 - x.recall)|pct }} {{ y[-1] }} {{ (100 * z)|num }} {{ w|num(2) }}"
+    )
+    assert list(_literal_numbers(template)) == ["5"]
+    assert [c.split(": ")[1] for c in _arithmetic_constants(template)] == ["Sub [1]"]
+
+
+# ------------------------------------------- every number printed is a fact, not a result
+
+
+def _tracked(base: type) -> type:
+    """A number of the facts (of type base). Arithmetic on it gives a plain number (a result
+    the template computed), but for its sign, its absolute value and x100 (a share as
+    percentage points)."""
+
+    def same(self, value):
+        return type(self)(value)
+
+    def mul(self, other):
+        value = base(self) * other
+        return type(self)(value) if other == 100 else value
+
+    return type(
+        f"Tracked{base.__name__.title()}",
+        (base,),
+        {
+            "__neg__": lambda self: same(self, -base(self)),
+            "__abs__": lambda self: same(self, abs(base(self))),
+            "__mul__": mul,
+            "__rmul__": mul,
+        },
+    )
+
+
+TrackedInt, TrackedFloat = _tracked(int), _tracked(float)
+TRACKED = (TrackedInt, TrackedFloat, bool)
+
+
+def tracked(value: Any) -> Any:
+    """The facts with every number marked as one."""
+    if isinstance(value, dict):
+        return {k: tracked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tracked(v) for v in value]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return TrackedInt(value) if isinstance(value, int) else TrackedFloat(value)
+
+
+def render_tracked(
+    lang: str, template: str, facts: dict[str, Any], source: str | None = None
+) -> list[str]:
+    """Render the prose (or `source`) with tracked facts; every number that reaches the text
+    without being one of them (printed, formatted, joined) is returned."""
+    from reportgen.text import PROSE_SUFFIX, prose_environment
+
+    found: list[str] = []
+
+    def check(value: Any, how: str) -> None:
+        if isinstance(value, int | float) and not isinstance(value, TRACKED):
+            found.append(f"{how} {value!r}")
+
+    def guarded(name: str, f: Any) -> Any:
+        def g(value: Any, *args: Any, **kwargs: Any) -> Any:
+            for v in [value, *args] if name == "format" else [value]:
+                check(v, name)
+            return f(value, *args, **kwargs)
+
+        return g
+
+    def joined(items: Any, sep: str = "") -> str:
+        for v in items:
+            check(v, "join")
+        return sep.join(str(v) for v in items)
+
+    env = prose_environment(lang)
+    env.finalize = lambda value: (check(value, "printed"), value)[1]
+    for name in ("pct", "num", "thousands", "seconds", "format"):
+        env.filters[name] = guarded(name, env.filters[name])
+    env.filters.update(
+        join=joined,
+        length=lambda x: TrackedInt(len(x)),  # how many items a fact lists is a fact
+        abs=abs,
+    )
+    loaded = env.from_string(source) if source else env.get_template(f"{template}{PROSE_SUFFIX}")
+    loaded.render(**tracked(facts))
+    return found
+
+
+def test_the_tracked_render_finds_a_computed_number():
+    facts = {"recall": 0.75, "classes": [1, 2], "epochs": 3, "shape": [6, 6], "gap": -0.02}
+    fine = (
+        "{{ recall|pct }} {{ epochs }} {{ classes|length }} {{ shape|join('×') }}"
+        " {{ (100 * gap)|abs|num(1) }} {{ [epochs, 2]|max }} {{ (-gap)|pct }}"
+    )
+    assert render_tracked("en", "", facts, fine) == []
+    computed = "{{ (1 - recall)|pct }} {{ epochs - 1 }} {{ classes|sum }}"
+    assert render_tracked("en", "", facts, computed) == ["pct 0.25", "printed 2", "printed 3"]
+
+
+def template_parts(lang: str, module: str) -> list[str | None]:
+    """The passages of a prose template (the values it compares `part` with), and one more
+    for its else branch; [None] for a template in one passage."""
+    from reportgen.text import prose_file
+
+    parsed = jinja2.Environment().parse(prose_file(lang, module).read_text(encoding="utf-8"))
+    names = {
+        op.expr.value
+        for c in parsed.find_all(nodes.Compare)
+        if isinstance(c.expr, nodes.Name) and c.expr.name == "part"
+        for op in c.ops
+        if isinstance(op.expr, nodes.Const)
+    }
+    return [*sorted(names), "(any other)"] if names else [None]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("module", questions.MODULES)
+def test_a_draft_prints_the_facts_and_computes_no_number(
+    tiny_project_factory, section_of, lang, module
+):
+    project = tiny_project_factory(**({} if lang == "zh" else {"lang": lang}))
+    section, _ = section_of(project, module)
+    for part in template_parts(lang, module):
+        facts = section.facts if part is None else {**section.facts, "part": part}
+        assert render_tracked(lang, module, facts) == [], part

@@ -1,0 +1,165 @@
+"""A section's key is the hash of everything that can change it, each input derived: the
+settings its module declares, the code it imports (found by reading the files), its words.
+A change reaches the sections that read it and no other."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import questions
+from reportgen import PROJECT_ROOT
+from reportgen.build import section_key
+from reportgen.cli import main
+from reportgen.config import load_config
+from reportgen.profiles import PROFILES
+from reportgen.project import Project
+from reportgen.sources import BY_VALUE, code_files, text_files
+
+HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy", "lime", "skimage")
+
+
+def keys(project: Project) -> dict[str, str]:
+    return {m: section_key(project, m) for m in questions.MODULES}
+
+
+def changed(a: dict[str, str], b: dict[str, str]) -> set[str]:
+    return {m for m in a if a[m] != b[m]}
+
+
+def variant(project: Project, profile: dict | None = None, **flags) -> Project:
+    """The project with other profile values or flags, on the same data."""
+    config = load_config(project.config.root, {"profile": "tiny", **flags})
+    other = Project(config, _data=project.data)
+    if profile:
+        other.__dict__["profile"] = dataclasses.replace(project.profile, **profile)
+    return other
+
+
+def rel(paths) -> set[str]:
+    return {str(p.relative_to(PROJECT_ROOT)) for p in paths}
+
+
+def test_a_setting_reaches_the_section_that_declares_it_alone(tiny_project):
+    base = keys(tiny_project)
+    assert changed(base, keys(variant(tiny_project, {"lime_samples": 150}))) == {"q7_lime"}
+    assert changed(base, keys(variant(tiny_project, {"smoothgrad_samples": 4}))) == {"q5_saliency"}
+    assert changed(base, keys(variant(tiny_project, {"actmax_steps": 10}))) == {"q6_filters"}
+    assert changed(base, keys(variant(tiny_project, filter_layer="block1_conv1"))) == {"q6_filters"}
+    assert changed(base, keys(variant(tiny_project, kaggle_public=0.7))) == {"q1_cnn"}
+    assert changed(base, keys(variant(tiny_project, lang="en"))) == set(questions.MODULES)
+    assert keys(variant(tiny_project)) == base  # nothing changed: nothing changes
+
+
+def test_the_code_a_module_runs_is_found_by_reading_it():
+    q1, q7 = rel(code_files("questions.q1_cnn")), rel(code_files("questions.q7_lime"))
+    assert {"questions/q7_lime.py", "questions/_runs.py", "reportgen/facts/lime.py"} <= q7
+    assert "reportgen/explain/lime_explain.py" in q7  # imported inside a function
+    assert "reportgen/explain/__init__.py" in q7  # a package runs its __init__ first
+    assert "reportgen/facts/lime.py" not in q1 and "reportgen/explain/lime_explain.py" not in q1
+    for module in questions.MODULES:
+        files = rel(code_files(f"questions.{module}"))
+        assert f"questions/{module}.py" in files
+        assert {"reportgen/text.py", "reportgen/context.py"} <= files
+        # What these packages give a section enters its key as values, not as code.
+        assert not [f for f in files for stop in BY_VALUE if f.startswith(stop.replace(".", "/"))]
+    assert rel(text_files("zh", "q7_lime")) == {
+        "templates/text/zh/q7_lime.md.j2",
+        "templates/text/zh/words.toml",
+    }
+
+
+def edited(monkeypatch, target: Path) -> None:
+    """Reading `target` gives its bytes and one more comment line (still the same code)."""
+    read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        data = read(self)
+        return data + b"\n# edited\n" if self == target else data
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@pytest.mark.parametrize(
+    ("path", "reached"),
+    [
+        ("reportgen/facts/lime.py", {"q7_lime"}),
+        ("reportgen/explain/saliency.py", {"q5_saliency"}),
+        ("reportgen/plots/training.py", {"q1_cnn", "q2_dnn", "q3_augmentation"}),
+        ("templates/text/zh/q4_confusion.md.j2", {"q4_confusion"}),
+        ("templates/text/zh/words.toml", set(questions.MODULES)),
+        ("templates/text/en/words.toml", set()),  # the report is in zh
+        ("reportgen/profiles.py", set()),  # its values are in the key, as params and runs
+    ],
+)
+def test_a_changed_file_reaches_the_sections_that_read_it(tiny_project, monkeypatch, path, reached):
+    base = keys(tiny_project)
+    edited(monkeypatch, PROJECT_ROOT / path)
+    assert changed(base, keys(tiny_project)) == reached
+
+
+def test_computing_the_keys_imports_no_heavy_library(tmp_path):
+    """What a fully cached build does first: every key, without TensorFlow or its kin."""
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import questions\n"
+        "from reportgen.build import section_key\n"
+        "from reportgen.config import load_config\n"
+        "from reportgen.project import Project\n"
+        f"project = Project(load_config(Path({str(tmp_path)!r}), {{'profile': 'tiny'}}))\n"
+        "keys = [section_key(project, m) for m in questions.MODULES]\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert set(json.loads(out.stdout)) & set(HEAVY) == set()
+
+
+TEMPLATE = """title = "Two questions"
+[[questions]]
+number = "1"
+points = "1%"
+prompt = "The confusion matrix"
+answers = ["q4_confusion"]
+[[questions]]
+number = "2"
+points = "1%"
+prompt = "LIME"
+answers = ["q7_lime"]
+"""
+
+
+def test_a_new_lime_sample_count_rebuilds_q7_alone(tiny_project, tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    root.mkdir()
+    tiny_project.config.runs_dir.mkdir(parents=True, exist_ok=True)  # the session's runs
+    (root / "runs").symlink_to(tiny_project.config.runs_dir, target_is_directory=True)
+    (root / "two.toml").write_text(TEMPLATE, encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    flags = ["--student-id", "R05942017", "--profile", "tiny", "--template", "two.toml", "--quiet"]
+
+    def build() -> dict[str, dict[str, int]]:
+        """module -> {key: mtime} of its cached sections, after a build."""
+        assert main(["build", *flags]) == 0
+        out: dict[str, dict[str, int]] = {}
+        for p in root.glob("build/sections/*/*/section.json"):
+            out.setdefault(p.parent.parent.name, {})[p.parent.name] = p.stat().st_mtime_ns
+        return out
+
+    first = build()
+    runs = sorted(p.name for p in (root / "runs").iterdir())
+    lime = dataclasses.replace(PROFILES["tiny"], lime_samples=PROFILES["tiny"].lime_samples // 2)
+    monkeypatch.setitem(PROFILES, "tiny", lime)
+    second = build()
+    assert second["q4_confusion"] == first["q4_confusion"]  # read back as it was
+    assert first["q7_lime"].items() < second["q7_lime"].items()  # one more: a new key
+    assert sorted(p.name for p in (root / "runs").iterdir()) == runs  # nothing trained
