@@ -16,7 +16,6 @@ from questions._runs import cnn_run, dnn_run
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.training import history_facts
-from reportgen.plots.training import compare_figure
 from reportgen.profiles import Profile
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
@@ -81,6 +80,8 @@ def facts_of(ctx: Context) -> dict[str, Any]:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.training import compare_figure
+
     facts = facts_of(ctx)
     captions = CAPTIONS[ctx.lang]
     dnn = facts["dnn"]

@@ -13,7 +13,6 @@ from questions._runs import ablation_name, ablation_runs
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.training import history_facts
-from reportgen.plots.training import val_loss_figure
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
@@ -182,6 +181,8 @@ def accuracy_table(facts: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.training import val_loss_figure
+
     facts = facts_of(ctx)
     w = WORDS[ctx.lang]
     seed = facts["seeds"][0]

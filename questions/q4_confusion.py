@@ -12,8 +12,6 @@ from questions._runs import cnn_run
 from reportgen.classes import class_name
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.facts.confusion import confusion_facts, misclassified_examples
-from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
@@ -60,6 +58,8 @@ def facts_of(ctx: Context) -> dict[str, Any]:
     count, precision; None without errors), examples [{true, pred, positions (into the
     validation set), rows (into the training data), confidences}], tests [{name, and the
     confusion facts of that labelled test set}]."""
+    from reportgen.facts.confusion import confusion_facts, misclassified_examples
+
     run = ctx.runs["cnn"]
     val = confusion_facts(run.val_true, run.val_labels_pred)
     examples = misclassified_examples(run.val_true, run.val_pred, val["confused_pairs"], PER_PAIR)
@@ -119,6 +119,8 @@ def prf_table(val: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
+
     facts = facts_of(ctx)
     w = WORDS[ctx.lang]
     val = facts["val"]

@@ -14,21 +14,6 @@ from reportgen.classes import NUM_CLASSES, class_name
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.data.types import REGIONS
-from reportgen.explain import smoothgrad, vanilla_saliency
-from reportgen.facts.explain import (
-    FOCUS_MIN_LIFT,
-    area_shares,
-    choose_examples,
-    focus_region,
-    group_by_region,
-    per_class_regions,
-    region_masks,
-    region_shares,
-    subset_masks,
-    top_mass,
-    unfocused,
-)
-from reportgen.plots.explain import saliency_table
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
@@ -84,6 +69,21 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     focus region: largest share / area), peak_lift; compared / agree (classes whose shown
     SmoothGrad map has the same focus region as the class's measurement); smoothgrad (samples, noise); top_mass
     (mass share of the brightest 10% of pixels, vanilla and SmoothGrad, shown images)."""
+    from reportgen.explain import smoothgrad, vanilla_saliency
+    from reportgen.facts.explain import (
+        FOCUS_MIN_LIFT,
+        area_shares,
+        choose_examples,
+        focus_region,
+        group_by_region,
+        per_class_regions,
+        region_masks,
+        region_shares,
+        subset_masks,
+        top_mass,
+        unfocused,
+    )
+
     run = ctx.runs["cnn"]
     model = run.model
     val = ctx.val("cnn")
@@ -183,6 +183,8 @@ def region_table(facts: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.explain import saliency_table
+
     facts, arrays = facts_of(ctx)
     w = WORDS[ctx.lang]
     labels = [row_label(e, ctx.lang) for e in facts["examples"]]

@@ -4,11 +4,9 @@ for one validation image."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import keras
 import numpy as np
-from skimage.transform import resize
 
 from questions._common import draft
 from questions._runs import cnn_run
@@ -16,26 +14,12 @@ from reportgen.classes import IMAGE_SIZE, class_name
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.errors import UserError
-from reportgen.explain import (
-    default_filter_layer,
-    feature_maps,
-    filter_spectrum_stats,
-    maximize_filters,
-)
-from reportgen.facts.explain import (
-    FREQUENCIES,
-    ORIENTATIONS,
-    choose_examples,
-    feature_map_facts,
-    gain_facts,
-    region_masks,
-    spectrum_facts,
-    subset_masks,
-)
-from reportgen.plots.explain import image_grid
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
+
+if TYPE_CHECKING:
+    import keras
 
 MODULE = "q6_filters"
 TITLE = "Filters of one layer: gradient ascent and feature maps"
@@ -96,11 +80,15 @@ def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
 
 
 def conv_layers(model: keras.Model) -> list[str]:
+    import keras
+
     return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
 
 def filter_layer(model: keras.Model, configured: str) -> str:
     """explain.filter_layer from the config (checked), else the library's middle conv layer."""
+    from reportgen.explain import default_filter_layer
+
     if not configured:
         return default_filter_layer(model)
     names = conv_layers(model)
@@ -114,6 +102,8 @@ def filter_layer(model: keras.Model, configured: str) -> str:
 
 def mean_responses(model: keras.Model, layer: str, images: np.ndarray) -> np.ndarray:
     """The named layer's output averaged over space, rectified: (N, filters)."""
+    import keras
+
     cut = keras.Model(model.inputs[0], model.get_layer(layer).output)
     x = np.asarray(images, dtype=np.float32)[..., None]
     out = np.concatenate(
@@ -132,6 +122,22 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     (how many validation faces the typical response is averaged over); example (the input
     of the feature maps: q5's most confident example), mask_source, feature_maps
     (feature_map_facts), map_size."""
+    from skimage.transform import resize
+
+    from reportgen.explain import (
+        feature_maps,
+        filter_spectrum_stats,
+        maximize_filters,
+    )
+    from reportgen.facts.explain import (
+        choose_examples,
+        feature_map_facts,
+        gain_facts,
+        region_masks,
+        spectrum_facts,
+        subset_masks,
+    )
+
     run = ctx.runs["cnn"]
     model = run.model
     layer = filter_layer(model, ctx.config.explain.filter_layer)
@@ -195,6 +201,8 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def spectrum_table(facts: dict[str, Any], lang: str) -> Table:
+    from reportgen.facts.explain import FREQUENCIES, ORIENTATIONS
+
     w = WORDS[lang]
     spec = facts["spectrum"]
     header = (w["orientation"], *(w["freq_names"][f] for f in FREQUENCIES), w["total"])
@@ -213,6 +221,8 @@ def spectrum_table(facts: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.explain import image_grid
+
     facts, arrays = facts_of(ctx)
     w = WORDS[ctx.lang]
     layer, n = facts["layer"], facts["shown_filters"]

@@ -12,19 +12,6 @@ from questions._runs import cnn_run
 from reportgen.classes import REGION_NAMES, class_name
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.explain import DECIDING_REGIONS, lime_explain, lime_overlay
-from reportgen.facts.confusion import confusion_facts
-from reportgen.facts.explain import (
-    area_shares,
-    choose_examples,
-    focus_region,
-    lime_class_facts,
-    recall_ties,
-    region_masks,
-    region_shares,
-    subset_masks,
-)
-from reportgen.plots.explain import lime_panels
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
@@ -105,6 +92,19 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     deciding (region names), deciding_area, mask_source, accuracy, confused_pairs (from
     confusion_facts); ties (recall_ties: classes by recall with their LIME facts, best,
     worst, their deciding shares and positive weights, spearman); top."""
+    from reportgen.explain import DECIDING_REGIONS, lime_explain
+    from reportgen.facts.confusion import confusion_facts
+    from reportgen.facts.explain import (
+        area_shares,
+        choose_examples,
+        focus_region,
+        lime_class_facts,
+        recall_ties,
+        region_masks,
+        region_shares,
+        subset_masks,
+    )
+
     run = ctx.runs["cnn"]
     val = ctx.val("cnn")
     masks, source = region_masks(ctx.val_masks("cnn"))
@@ -185,6 +185,9 @@ def lime_table(facts: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.explain import lime_overlay
+    from reportgen.plots.explain import lime_panels
+
     facts, arrays = facts_of(ctx)
     w = WORDS[ctx.lang]
     overlays = np.stack(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 import numpy as np
 
 from questions._common import draft, region_share_table
@@ -14,27 +13,6 @@ from questions._runs import cnn_run
 from reportgen.classes import IMAGE_SIZE, NUM_CLASSES, class_name
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.explain import (
-    DECIDING_REGIONS,
-    class_average_gradcam,
-    gradcam,
-    gradcam_layer,
-    last_conv_layer,
-    mass_shares,
-    pointing_game,
-    union,
-)
-from reportgen.facts.explain import (
-    FOCUS_MIN_LIFT,
-    area_shares,
-    choose_examples,
-    group_by_region,
-    per_class_regions,
-    region_masks,
-    subset_masks,
-    unfocused,
-)
-from reportgen.plots.explain import heat_rows
 from reportgen.profiles import Profile
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text
@@ -97,6 +75,29 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     deciding_area, pointing_chance; per_class (per_class_regions of every validation image's
     Grad-CAM for its true class, each with pointing and zero_maps), groups; deciding_share
     (correct / wrong images: the mean share on brows, eyes and mouth); zero_maps; tolerance."""
+    import keras
+
+    from reportgen.explain import (
+        DECIDING_REGIONS,
+        class_average_gradcam,
+        gradcam,
+        gradcam_layer,
+        last_conv_layer,
+        mass_shares,
+        pointing_game,
+        union,
+    )
+    from reportgen.facts.explain import (
+        FOCUS_MIN_LIFT,
+        area_shares,
+        choose_examples,
+        group_by_region,
+        per_class_regions,
+        region_masks,
+        subset_masks,
+        unfocused,
+    )
+
     run = ctx.runs["cnn"]
     model = run.model
     val = ctx.val("cnn")
@@ -189,6 +190,8 @@ def region_table(facts: dict[str, Any], lang: str) -> Table:
 
 
 def answer(ctx: Context) -> Section:
+    from reportgen.plots.explain import heat_rows
+
     facts, arrays = facts_of(ctx)
     w = WORDS[ctx.lang]
     titles = [

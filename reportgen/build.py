@@ -19,6 +19,7 @@ import questions
 from reportgen import PROJECT_ROOT, TEMPLATES_DIR
 from reportgen.answers import apply_answers
 from reportgen.context import Context
+from reportgen.errors import UserError
 from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
@@ -56,7 +57,7 @@ def _code_digest(module: str, lang: str) -> str:
 
 def section_key(project: Project, module: str) -> str:
     config = project.config
-    fingerprint = project.data.fingerprint
+    fingerprint = project.fingerprint
     blob = json.dumps(
         {
             "module": module,
@@ -85,10 +86,26 @@ def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
         return None
 
 
-def train_missing(project: Project, modules: tuple[str, ...], report: Reporter) -> dict[str, Run]:
-    """Ensure every run the modules need; returns them by key."""
+class RunsMissing(UserError):
+    """A build that may not train (--no-train) needs runs that runs/ does not hold."""
+
+    def __init__(self, names: list[str], runs_dir: Path) -> None:
+        self.names = names
+        listed = ", ".join(names)
+        runs = "run" if len(names) == 1 else "runs"
+        super().__init__(f"{runs} {listed} not in {runs_dir.name}/ and --no-train forbids training")
+
+
+def train_missing(
+    project: Project, modules: tuple[str, ...], report: Reporter, *, train: bool = True
+) -> dict[str, Run]:
+    """Ensure every run the modules need (train=False: refuse, RunsMissing, if one is
+    missing); returns them by key."""
     specs = project.all_runs(modules)
     missing = [k for k, s in specs.items() if not project.store.has(s, project.data)]
+    if missing and not train:
+        names = list(dict.fromkeys(specs[k].name for k in missing))
+        raise RunsMissing(names, project.config.runs_dir)
     runs: dict[str, Run] = {}
     task = report.task("training runs", total=len(missing)) if missing else None
     done = 0
@@ -110,7 +127,7 @@ def compute_section(
     project: Project, module: str, runs_by_key: dict[str, Run]
 ) -> tuple[Section, Path]:
     """Compute the module's section afresh and cache it (replacing an older copy)."""
-    fingerprint = project.data.fingerprint
+    fingerprint = project.fingerprint
     runs = {n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()}
     folder = section_folder(project, module)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -138,10 +155,17 @@ def compute_section(
     return section, folder
 
 
-def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None = None) -> Path:
+def build(
+    project: Project,
+    report: Reporter,
+    recompute: tuple[str, ...] | None = None,
+    *,
+    train: bool = True,
+) -> Path:
     """Build Report.pdf. recompute=None: every section, from cache where it is current;
     recompute=(modules): those recomputed, the others read from cache or left as
-    placeholders. Returns the PDF's path."""
+    placeholders. train=False: a missing run is an error (RunsMissing), never trained.
+    Returns the PDF's path."""
     from reportgen.render.report import render_report
 
     template = project.template
@@ -151,7 +175,9 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
     recomputed = set(wanted) if recompute is not None else set()
     cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
     to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
-    runs_by_key = train_missing(project, tuple(to_compute), report) if to_compute else {}
+    runs_by_key = (
+        train_missing(project, tuple(to_compute), report, train=train) if to_compute else {}
+    )
     task = report.task("sections", total=len(modules))
     for module in modules:
         report.advance(task, 0, description=f"section {module}")
@@ -181,7 +207,7 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
 
 
 def data_notice(project: Project) -> str | None:
-    if not project.data.synthetic:
+    if not project.synthetic:
         return None
     if project.config.report.lang == "zh":
         return (

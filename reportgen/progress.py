@@ -91,11 +91,30 @@ class RichReporter(Reporter):
 
 
 class _Line:
+    """One task's line. A reset (the next epoch of a run) starts its clock again; the steps
+    and seconds before it are kept, so that the ETA uses the pace measured so far rather
+    than one step's."""
+
     def __init__(self, description: str, total: int | None) -> None:
         self.description = description
         self.total = total
         self.completed = 0
         self.start = self.last = time.monotonic()
+        self.steps_before = 0
+        self.seconds_before = 0.0
+
+    def restart(self, total: int | None, completed: int) -> None:
+        now = time.monotonic()
+        self.steps_before += self.completed
+        self.seconds_before += now - self.start
+        self.total, self.completed, self.start = total, completed, now
+
+    def eta(self, elapsed: float) -> float | None:
+        """Seconds left until completed reaches total, at the pace of every step so far."""
+        steps = self.steps_before + self.completed
+        if not self.total or steps <= 0 or self.completed >= self.total:
+            return None
+        return (self.seconds_before + elapsed) / steps * (self.total - self.completed)
 
 
 class LineReporter(Reporter):
@@ -112,12 +131,13 @@ class LineReporter(Reporter):
         print(message, file=self.stream, flush=True)
 
     def _status(self, line: _Line) -> str:
+        """ "epoch 9/10: 120/404 in 31 s, ETA 73 s": this epoch's own steps and seconds."""
         elapsed = time.monotonic() - line.start
         if not line.total:
             return f"{line.description}: {line.completed} in {elapsed:.0f} s"
         text = f"{line.description}: {line.completed}/{line.total} in {elapsed:.0f} s"
-        if 0 < line.completed < line.total:
-            eta = elapsed * (line.total - line.completed) / line.completed
+        eta = line.eta(elapsed)
+        if eta is not None and line.completed > 0:
             text += f", ETA {eta:.0f} s"
         return text
 
@@ -145,7 +165,7 @@ class LineReporter(Reporter):
         line = self.tasks.get(task)
         if line is None:
             return
-        line.total, line.completed = total, completed
+        line.restart(total, completed)
         if description is not None:
             line.description = description
 
