@@ -8,6 +8,7 @@ import shlex
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import questions
@@ -40,14 +41,18 @@ def cmd_build(config: Config, args: argparse.Namespace) -> int:
 
 
 def _build(
-    project: Project, args: argparse.Namespace, modules: tuple[str, ...] | None = None
+    project: Project,
+    args: argparse.Namespace,
+    modules: tuple[str, ...] | None = None,
+    *,
+    transient: bool = False,
 ) -> Path:
     """build(), with --no-train's refusal naming the command that trains what is missing."""
     from reportgen.build import RunsMissing, build
 
     output_folder(project.config.output_path, "--output")
     try:
-        with reporter(args.quiet) as report:
+        with reporter(args.quiet, transient) as report:
             return build(project, report, recompute=modules, train=not args.no_train)
     except RunsMissing as exc:
         raise UserError(
@@ -68,21 +73,20 @@ def train_command(args: argparse.Namespace, names: list[str]) -> str:
 
 
 def watch_build(
-    config: Config, args: argparse.Namespace, stop: threading.Event | None = None
+    config: Config,
+    args: argparse.Namespace,
+    stop: threading.Event | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> int:
     """build --watch: build, then rebuild on each save under answers/ or of reportgen.toml
-    (read again each time, the command line's flags still over it), until Ctrl-C or stop."""
+    (read again each time, the command line's flags still over it), until Ctrl-C or stop.
+    Each rebuild is one line (to stdout, or to `say`)."""
     from reportgen.watch import watch
 
-    project = Project(config)
-
-    def rebuild() -> Path:
-        nonlocal project
-        current = load_config(config.root, overrides(args))
-        if current != project.config:
-            project = Project(current)
+    def rebuild() -> Path:  # a fresh Project: cheap (the fingerprint is cached), never stale
+        project = Project(load_config(config.root, overrides(args)))
         _require_student(project.config)
-        return _build(project, args)
+        return _build(project, args, transient=True)
 
     _say(args, f"watching {config.answers_dir}/ and {config.root / CONFIG_FILE} (Ctrl-C to stop)")
     try:
@@ -91,7 +95,7 @@ def watch_build(
             config.answers_dir,
             config.root / CONFIG_FILE,
             rebuild,
-            lambda line: print(line, flush=True),
+            say or (lambda line: print(line, flush=True)),
             stop=stop,
         )
     except KeyboardInterrupt:

@@ -19,18 +19,23 @@ _MESSAGES = ("No space left on device", "Disk quota exceeded")
 
 
 def disk_full_error(exc: BaseException) -> BaseException | None:
-    """The error in exc's chain (itself, its cause or context) that says the disk is full.
-    Libraries that wrap the OSError (HDF5, TensorFlow's file system) keep its message."""
+    """The error in exc's chain (itself, its causes and contexts) that says the disk is full:
+    the OSError if there is one (it may name the file), else one whose message says so
+    (libraries that wrap the OSError, HDF5 or TensorFlow's file system, keep its words)."""
+    chain = list(_chain(exc))
+    for error in chain:
+        if isinstance(error, OSError) and error.errno in _FULL:
+            return error
+    return next((e for e in chain if any(m in str(e) for m in _MESSAGES)), None)
+
+
+def _chain(exc: BaseException) -> Iterable[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in _FULL:
-            return current
-        if any(m in str(current) for m in _MESSAGES):
-            return current
+        yield current
         current = current.__cause__ or current.__context__
-    return None
 
 
 def disk_full_message(error: BaseException, folders: Iterable[Path], command: str) -> str:

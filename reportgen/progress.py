@@ -46,7 +46,7 @@ class Reporter(AbstractContextManager):
 
 
 class RichReporter(Reporter):
-    def __init__(self) -> None:
+    def __init__(self, transient: bool = False) -> None:
         self.console = Console(file=sys.stderr)
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
@@ -56,7 +56,7 @@ class RichReporter(Reporter):
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=self.console,
-            transient=False,
+            transient=transient,
         )
 
     def __enter__(self) -> RichReporter:
@@ -130,15 +130,15 @@ class LineReporter(Reporter):
     def _say(self, message: str) -> None:
         print(message, file=self.stream, flush=True)
 
-    def _status(self, line: _Line) -> str:
+    def _status(self, line: _Line, eta: bool = True) -> str:
         """ "epoch 9/10: 120/404 in 31 s, ETA 73 s": this epoch's own steps and seconds."""
         elapsed = time.monotonic() - line.start
         if not line.total:
             return f"{line.description}: {line.completed} in {elapsed:.0f} s"
         text = f"{line.description}: {line.completed}/{line.total} in {elapsed:.0f} s"
-        eta = line.eta(elapsed)
-        if eta is not None and line.completed > 0:
-            text += f", ETA {eta:.0f} s"
+        left = line.eta(elapsed) if eta else None
+        if left is not None and line.completed > 0:
+            text += f", ETA {left:.0f} s"
         return text
 
     def task(self, description: str, total: int | None) -> Any:
@@ -172,13 +172,15 @@ class LineReporter(Reporter):
     def done(self, task: Any) -> None:
         line = self.tasks.pop(task, None)
         if line is not None:
-            self._say(self._status(line).replace(": ", ": done, ", 1))
+            self._say(self._status(line, eta=False).replace(": ", ": done, ", 1))
 
     def log(self, message: str) -> None:
         self._say(message)
 
 
-def reporter(quiet: bool) -> Reporter:
+def reporter(quiet: bool, transient: bool = False) -> Reporter:
+    """Silent (quiet), bars on a terminal (transient: gone when done, as --watch wants), else
+    plain lines."""
     if quiet:
         return Reporter()
-    return RichReporter() if sys.stderr.isatty() else LineReporter()
+    return RichReporter(transient) if sys.stderr.isatty() else LineReporter()

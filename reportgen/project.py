@@ -76,8 +76,12 @@ def load_project_data(config: Config, profile: Profile) -> Dataset:
 
         return synthetic_dataset(profile.synthetic_images, seed=SYNTHETIC_SEED)
     from reportgen.data.loader import load_dataset
+    from reportgen.data.validate import check_training_labels
 
-    return load_dataset(data_path(config))
+    path = data_path(config)
+    data = load_dataset(path)
+    check_training_labels(data.train.labels, config.data.path)
+    return data
 
 
 def project_fingerprint(config: Config, profile: Profile) -> str:

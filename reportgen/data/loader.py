@@ -9,7 +9,6 @@ load_dataset(path) takes:
 load_unlabelled(path) takes the course's test.csv for predictions.
 Parsed arrays and fingerprints are cached (see fingerprint.py), keyed by the files' stamp;
 dataset_fingerprint(path) reads the fingerprint alone from there when the files are unchanged.
-A training set that cannot train and validate a classifier is refused (see validate.py).
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ from reportgen.data.csv_formats import read_course_test, read_course_train, read
 from reportgen.data.image_tree import CLASS_FOLDERS, find_tree, read_tree
 from reportgen.data.sniff import COURSE_TEST, KAGGLE, detect_csv
 from reportgen.data.types import Dataset, LabelledImages, UnlabelledImages
-from reportgen.data.validate import check_training_labels
 from reportgen.errors import UserError
 
 # Part of every cache key: bump it when parsing changes what a file loads as.
@@ -54,7 +52,6 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
         plan = _plan_dataset(Path(path), source)
         (train, tests, unlabelled), fingerprint = _load(plan, "dataset", use_cache)
     assert train is not None
-    check_training_labels(train.labels, source)
     return Dataset(
         source=source, train=train, fingerprint=fingerprint, tests=tests, unlabelled=unlabelled
     )
