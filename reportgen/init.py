@@ -92,7 +92,7 @@ def write_gitignore(root: Path) -> bool:
     """Add the lines of GITIGNORE_LINES that root/.gitignore lacks. Whether it changed."""
     path = root / ".gitignore"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    present = {line.strip() for line in text.splitlines()}
+    present = {line.strip().lstrip("/") for line in text.splitlines()}
     missing = [line for line in GITIGNORE_LINES if line not in present]
     if not missing:
         return False

@@ -1,4 +1,6 @@
-"""Progress bars (rich) for long work: runs, epochs, batches, with ETA. Quiet is a no-op."""
+"""Progress bars (rich) for long work: runs, epochs, batches, with ETA. Quiet is a no-op.
+
+rich is imported only when bars are drawn: a quiet or logged build does without it."""
 
 from __future__ import annotations
 
@@ -6,16 +8,6 @@ import sys
 import time
 from contextlib import AbstractContextManager
 from typing import Any
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 
 class Reporter(AbstractContextManager):
@@ -47,6 +39,16 @@ class Reporter(AbstractContextManager):
 
 class RichReporter(Reporter):
     def __init__(self, transient: bool = False) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.console = Console(file=sys.stderr)
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
