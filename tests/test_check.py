@@ -26,14 +26,14 @@ def sections_for(root: Path, template: CourseTemplate, skip=(), extra: str = "")
     return hand_made_sections(root, template.modules(), skip, extra)
 
 
-def build(root: Path, template_id: str, **kwargs) -> Path:
+def build(root: Path, template_id: str, sid: str = SID, **kwargs) -> Path:
     template = load_template(template_id)
     sections = sections_for(root, template, **kwargs)
     output = root / "Report.pdf"
     render_report(
         template,
         sections,
-        StudentConfig(SID, "陳同學", "資工三"),
+        StudentConfig(sid, "陳同學", "資工三"),
         lang="zh",
         output=output,
         build_dir=root / "build",
@@ -84,18 +84,7 @@ def test_without_a_configured_id_the_reports_own_is_read_and_named(good):
 
 
 def test_a_report_without_an_id_line_fails_when_none_is_configured(tmp_path):
-    template = load_template("ml2019-hw3")
-    output = tmp_path / "Report.pdf"
-    render_report(
-        template,
-        sections_for(tmp_path, template),
-        StudentConfig("", "陳同學", "資工三"),
-        lang="zh",
-        output=output,
-        build_dir=tmp_path / "build",
-        notice=None,
-    )
-    problems = check_report(output, template, "")
+    problems = check_report(build(tmp_path, "ml2019-hw3", sid=""), load_template("ml2019-hw3"), "")
     assert any("no student ID on the report" in p for p in problems), problems
 
 

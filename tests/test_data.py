@@ -282,7 +282,7 @@ def test_bad_id_and_duplicate_id(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"", "the file is empty"),
-        (gzip.compress(b""), "the file is empty"),
+        (gzip.compress(b"", mtime=0), "the file is empty"),
         (b"\n\n", "the file is empty"),
         (b"label,feature\n", "a header but no data rows"),
         (
@@ -294,7 +294,7 @@ def test_bad_id_and_duplicate_id(tmp_path: Path) -> None:
         (b"a,b\n1,2\n", "unknown format: header 'a,b' is none of label,feature"),
         (b"3,1 2 3\n", "no header row"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not a CSV text file"),
-        (gzip.compress(b"label,feature\n1,2 3\n")[:-12], "corrupt or truncated gzip"),
+        (gzip.compress(b"label,feature\n1,2 3\n", mtime=0)[:-12], "corrupt or truncated gzip"),
     ],
 )
 def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
