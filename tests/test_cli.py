@@ -146,13 +146,14 @@ for n in range(8):  # a new tf.function each time: TensorFlow warns that it keep
 
 
 def test_tensorflows_retracing_warnings_are_kept_for_debug():
+    """The warning is real (--debug, REPORTGEN_DEBUG, shows it) and off otherwise."""
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
 
-    def stderr(**extra):
+    def stderr(**extra: str) -> str:
         argv = [sys.executable, "-c", RETRACE]
         done = subprocess.run(argv, capture_output=True, text=True, env={**env, **extra})
         assert done.returncode == 0, done.stderr
         return done.stderr
 
-    assert "retracing" in stderr(REPORTGEN_DEBUG="1")
+    assert "triggered tf.function retracing" in stderr(REPORTGEN_DEBUG="1")
     assert stderr() == ""
