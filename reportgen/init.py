@@ -119,13 +119,13 @@ def commit_advice(config: Config) -> list[str]:
     runs = _finished_runs(config.runs_dir)
     lines = [f"commit: {' '.join(listed)} and runs/ (CI builds the report from it, never trains)"]
     if runs:
-        size = sum(f.stat().st_size for run in runs for f in run.rglob("*") if f.is_file())
-        lines.append(f"  runs/ holds {len(runs)} finished runs, {human_size(size)}")
-        for f in sorted(f for run in runs for f in run.rglob("*") if f.is_file()):
-            if f.stat().st_size > GITHUB_FILE_LIMIT:
+        sizes = {f: f.stat().st_size for run in runs for f in run.rglob("*") if f.is_file()}
+        lines.append(f"  runs/ holds {len(runs)} finished runs, {human_size(sum(sizes.values()))}")
+        for f, size in sorted(sizes.items()):
+            if size > GITHUB_FILE_LIMIT:
                 lines.append(
-                    f"  {f.relative_to(root)} is {human_size(f.stat().st_size)}, over GitHub's "
-                    "100 MiB per file: track it with Git LFS (git lfs track 'runs/**/*.keras')"
+                    f"  {f.relative_to(root)} is {human_size(size)}, over GitHub's 100 MiB per "
+                    "file: track it with Git LFS (git lfs track 'runs/**/*.keras')"
                 )
     else:
         lines.append(
