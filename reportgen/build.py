@@ -20,6 +20,7 @@ from pathlib import Path
 import questions
 from reportgen.answers import apply_answers
 from reportgen.context import Context, Shared
+from reportgen.errors import UserError
 from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
@@ -36,7 +37,7 @@ def module_params(project: Project, module: str) -> dict:
 
 
 def section_key(project: Project, module: str) -> str:
-    fingerprint = project.data.fingerprint
+    fingerprint = project.fingerprint
     lang = project.config.report.lang
     blob = json.dumps(
         {
@@ -65,9 +66,27 @@ def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
         return None
 
 
-def train_missing(project: Project, modules: tuple[str, ...], report: Reporter) -> dict[str, Run]:
-    """Ensure every run the modules need (within the budget, if there is one); by key."""
-    return project.train(project.all_runs(modules), report)
+class RunsMissing(UserError):
+    """A build that may not train (--no-train) needs runs that runs/ does not hold."""
+
+    def __init__(self, names: list[str], runs_dir: Path) -> None:
+        self.names = names
+        listed = ", ".join(names)
+        runs = "run" if len(names) == 1 else "runs"
+        super().__init__(f"{runs} {listed} not in {runs_dir.name}/ and --no-train forbids training")
+
+
+def train_missing(
+    project: Project, modules: tuple[str, ...], report: Reporter, *, train: bool = True
+) -> dict[str, Run]:
+    """Every run the modules need, by key: cached ones read, the others trained (within the
+    budget, if there is one); train=False refuses to train (RunsMissing) instead."""
+    specs = project.all_runs(modules)
+    missing = [k for k, s in specs.items() if not project.store.has(s, project.data)]
+    if missing and not train:
+        names = list(dict.fromkeys(specs[k].name for k in missing))
+        raise RunsMissing(names, project.config.runs_dir)
+    return project.train(specs, report)
 
 
 def compute_section(
@@ -75,7 +94,7 @@ def compute_section(
 ) -> tuple[Section, Path]:
     """Compute the module's section afresh and cache it (replacing an older copy). `shared`:
     the build's choices common to several sections (made here when not given)."""
-    fingerprint = project.data.fingerprint
+    fingerprint = project.fingerprint
     runs = {n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()}
     folder = section_folder(project, module)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -104,10 +123,17 @@ def compute_section(
     return section, folder
 
 
-def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None = None) -> Path:
+def build(
+    project: Project,
+    report: Reporter,
+    recompute: tuple[str, ...] | None = None,
+    *,
+    train: bool = True,
+) -> Path:
     """Build Report.pdf. recompute=None: every section, from cache where it is current;
     recompute=(modules): those recomputed, the others read from cache or left as
-    placeholders. Returns the PDF's path."""
+    placeholders. train=False: a missing run is an error (RunsMissing), never trained.
+    Returns the PDF's path."""
     from reportgen.render.report import render_report
 
     template = project.template
@@ -118,7 +144,9 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
     recomputed = set(wanted) if recompute is not None else set()
     cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
     to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
-    runs_by_key = train_missing(project, tuple(to_compute), report) if to_compute else {}
+    runs_by_key = (
+        train_missing(project, tuple(to_compute), report, train=train) if to_compute else {}
+    )
     shared = Shared()
     task = report.task("sections", total=len(modules))
     for module in modules:
@@ -150,6 +178,6 @@ def build(project: Project, report: Reporter, recompute: tuple[str, ...] | None 
 
 def data_notice(project: Project) -> str | None:
     """The first page's warning that the report was built on the embedded demo data."""
-    if not project.data.synthetic:
+    if not project.synthetic:
         return None
     return words(project.config.report.lang)["data_notice"]

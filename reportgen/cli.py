@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.config import LANGS, Config, load_config
+from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
+from reportgen.tfenv import quiet_imports
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,13 +57,24 @@ def parser() -> argparse.ArgumentParser:
     common = _common_flags()
     p = _Parser(prog="reportgen", description="Builds the FER2013 homework Report.pdf.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    sub.add_parser(
+    b = sub.add_parser(
         "build", parents=[common], help="train what is missing and build the whole report"
+    )
+    b.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running: rebuild whenever a file under answers/ or reportgen.toml is saved",
     )
     r = sub.add_parser(
         "run", parents=[common], help="recompute one section and re-render the report"
     )
     r.add_argument("modules", nargs="+", metavar="MODULE", help="q1..q8 or a module name")
+    for p_ in (b, r):
+        p_.add_argument(
+            "--no-train",
+            action="store_true",
+            help="never train: a run missing from runs/ is an error (what CI uses)",
+        )
     t = sub.add_parser(
         "train", parents=[common], help="train the runs the report needs, nothing else"
     )
@@ -85,7 +98,14 @@ def parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="is the report there and whole? (what CI runs)"
     )
     k.add_argument("pdf", nargs="?", help="the PDF to check (default: the configured output)")
-    sub.add_parser("init", parents=[common], help="write reportgen.toml and an answers/ folder")
+    i = sub.add_parser(
+        "init", parents=[common], help="write reportgen.toml, answers/ and a .gitignore"
+    )
+    i.add_argument(
+        "--ci",
+        choices=("github",),
+        help="also write a GitHub Actions workflow that builds and checks the report on each push",
+    )
     pr = sub.add_parser(
         "predict", parents=[common], help="write the Kaggle submission from the CNN run"
     )
@@ -102,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.debug:
         os.environ["REPORTGEN_DEBUG"] = "1"
+    quiet_imports()
+    config: Config | None = None
     try:
         config = load_config(Path.cwd(), overrides(args))
         from reportgen import commands
@@ -119,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except Exception as exc:  # a bug, not bad input: still one line unless --debug
+        full = disk_full_error(exc)
+        if full is not None:  # not a bug either
+            if args.debug:
+                traceback.print_exc()
+            folders = _written_folders(config) if config else [Path.cwd()]
+            print(
+                f"reportgen: error: {disk_full_message(full, folders, args.command)}",
+                file=sys.stderr,
+            )
+            return 2
         if args.debug:
             raise
         print(
@@ -126,6 +158,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _written_folders(config: Config) -> list[Path]:
+    from reportgen.data.fingerprint import cache_dir
+
+    return [config.runs_dir, config.build_dir, config.output_path.parent, cache_dir()]
 
 
 def config_summary(config: Config) -> str:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shlex
 import shutil
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import questions
-from reportgen.config import CONFIG_FILE, Config
+from reportgen.cli import overrides
+from reportgen.config import CONFIG_FILE, Config, load_config
 from reportgen.errors import UserError
-from reportgen.files import atomic_path
+from reportgen.files import atomic_path, output_folder
 from reportgen.progress import reporter
 from reportgen.project import Project
 
@@ -30,19 +34,77 @@ def _require_student(config: Config) -> None:
 
 
 def cmd_build(config: Config, args: argparse.Namespace) -> int:
-    from reportgen.build import build
-
+    if args.watch:
+        return watch_build(config, args)
     _require_student(config)
-    project = Project(config)
-    with reporter(args.quiet) as report:
-        pdf = build(project, report)
-    print(pdf)
+    print(_build(Project(config), args))
+    return 0
+
+
+def _build(
+    project: Project,
+    args: argparse.Namespace,
+    modules: tuple[str, ...] | None = None,
+    *,
+    transient: bool = False,
+) -> Path:
+    """build(), with --no-train's refusal naming the command that trains what is missing."""
+    from reportgen.build import RunsMissing, build
+
+    output_folder(project.config.output_path, "--output")
+    try:
+        with reporter(args.quiet, transient) as report:
+            return build(project, report, recompute=modules, train=not args.no_train)
+    except RunsMissing as exc:
+        raise UserError(
+            f"{exc}: train {'it' if len(exc.names) == 1 else 'them'} with "
+            f"`{train_command(args, exc.names)}` and commit runs/"
+        ) from None
+
+
+def train_command(args: argparse.Namespace, names: list[str]) -> str:
+    """The `reportgen train` line that trains these runs with the settings given as flags
+    (the others come from reportgen.toml, as they did for the build)."""
+    words = ["reportgen", "train", *names]
+    for flag in ("template", "profile", "data", "val_fraction"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            words += [f"--{flag.replace('_', '-')}", shlex.quote(str(value))]
+    return " ".join(words)
+
+
+def watch_build(
+    config: Config,
+    args: argparse.Namespace,
+    stop: threading.Event | None = None,
+    say: Callable[[str], None] | None = None,
+) -> int:
+    """build --watch: build, then rebuild on each save under answers/ or of reportgen.toml
+    (read again each time, the command line's flags still over it), until Ctrl-C or stop.
+    Each rebuild is one line (to stdout, or to `say`)."""
+    from reportgen.watch import watch
+
+    def rebuild() -> Path:  # a fresh Project: cheap (the fingerprint is cached), never stale
+        project = Project(load_config(config.root, overrides(args)))
+        _require_student(project.config)
+        return _build(project, args, transient=True)
+
+    _say(args, f"watching {config.answers_dir}/ and {config.root / CONFIG_FILE} (Ctrl-C to stop)")
+    try:
+        watch(
+            config.root,
+            config.answers_dir,
+            config.root / CONFIG_FILE,
+            rebuild,
+            say or (lambda line: print(line, flush=True)),
+            stop=stop,
+        )
+    except KeyboardInterrupt:
+        _say(args, "stopped watching")
     return 0
 
 
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
-    from reportgen.build import build
-
     _require_student(config)
     modules = tuple(questions.resolve(m) for m in args.modules)
     project = Project(config)
@@ -52,9 +114,7 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
             f"template {project.template.id} has no question answered by {', '.join(absent)} "
             f"(its modules: {', '.join(project.template.modules())})"
         )
-    with reporter(args.quiet) as report:
-        pdf = build(project, report, recompute=modules)
-    print(pdf)
+    print(_build(project, args, modules))
     return 0
 
 
@@ -157,88 +217,49 @@ def cmd_clean(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
-    from reportgen.render.check import check_report
+    """The file first (there? a PDF?), then its content; with no student ID configured, the
+    one on the report's student line is checked and named."""
+    from reportgen.render.check import check_pdf
     from reportgen.render.course import load_template
 
-    _require_student(config)
     pdf = Path(args.pdf) if args.pdf else config.output_path
-    problems = check_report(pdf, load_template(config.report.template), config.student.id)
-    if problems:
-        for problem in problems:
-            print(f"{pdf}: {problem}", file=sys.stderr)
+    result = check_pdf(pdf, load_template(config.report.template), config.student.id)
+    for problem in result.problems:
+        prefix = "" if problem.startswith((f"{pdf}:", f"{pdf.name}:")) else f"{pdf}: "
+        print(f"{prefix}{problem}", file=sys.stderr)
+    if result.problems:
         return 1
-    print(f"{pdf}: OK")
+    found = (
+        f" (student ID {result.student_id}, read from the report)" if result.id_from_report else ""
+    )
+    print(f"{pdf}: OK{found}")
     return 0
 
 
-INIT_TOML = """\
-# reportgen settings; every key can be overridden by its flag (reportgen build --help).
-[student]
-id = "{id}"
-name = "{name}"
-department = "{department}"
-
-[report]
-template = "{template}"   # reportgen list templates
-lang = "{lang}"             # zh or en
-output = "{output}"
-
-[data]
-path = "{data}"                 # empty: the embedded synthetic faces; else train.csv (or .gz)
-val_fraction = {val_fraction}
-
-[training]
-profile = "{profile}"        # tiny, quick or full
-budget = "{budget}"              # e.g. "45m": train within this time here; empty: the profile's epochs
-
-[kaggle]
-# public = 0.70
-# private = 0.69
-
-[explain]
-filter_layer = "{filter_layer}"         # q6; empty: a middle convolutional layer
-"""
-
-ANSWERS_GUIDE = """\
-# Your own words
-
-Put a file named after a module here (q1_cnn.md, q3_augmentation.md, ...) and its Markdown is
-added after the generated draft of that section. To replace the draft's text instead, start
-the file with:
-
-    ---
-    mode: replace
-    collaborators: B06902000 王小明
-    ---
-
-Then `reportgen run q3` (or `reportgen build`) re-renders the report. reportgen never writes
-into this folder. This README is not used by any build.
-"""
-
-
 def cmd_init(config: Config, args: argparse.Namespace) -> int:
-    path = config.root / CONFIG_FILE
-    if path.exists():
-        raise UserError(f"{path} exists already; edit it, or remove it to start over")
-    text = INIT_TOML.format(
-        id=config.student.id,
-        name=config.student.name,
-        department=config.student.department,
-        template=config.report.template,
-        lang=config.report.lang,
-        output=config.report.output,
-        data=config.data.path,
-        val_fraction=config.data.val_fraction,
-        profile=config.training.profile,
-        budget=config.training.budget,
-        filter_layer=config.explain.filter_layer,
-    )
-    path.write_text(text, encoding="utf-8")
-    config.answers_dir.mkdir(exist_ok=True)
-    guide = config.answers_dir / "README.md"
-    if not guide.exists():
-        guide.write_text(ANSWERS_GUIDE, encoding="utf-8")
-    print(f"wrote {path} and {config.answers_dir}/")
+    """Write what a project lacks (reportgen.toml, answers/README.md, .gitignore lines, with
+    --ci github the workflow), then say what to commit."""
+    from reportgen import init
+
+    toml = config.root / CONFIG_FILE
+    workflow = config.root / init.WORKFLOW_PATH if args.ci else None
+    if toml.exists() and (workflow is None or workflow.exists()):
+        also = f"; so does {workflow}" if workflow else ""
+        raise UserError(f"{toml} exists already{also}; edit it, or remove it to start over")
+    wrote = []
+    if not toml.exists():
+        toml.write_text(init.config_text(config), encoding="utf-8")
+        wrote.append(CONFIG_FILE)
+    if init.write_answers_guide(config.answers_dir):
+        wrote.append(f"{config.answers_dir.name}/README.md")
+    if init.write_gitignore(config.root):
+        wrote.append(".gitignore (build/ stays out)")
+    if workflow is not None and not workflow.exists():
+        init.write_workflow(config, workflow)
+        wrote.append(str(init.WORKFLOW_PATH))
+    print(f"wrote {', '.join(wrote)} in {config.root}")
+    for line in init.commit_advice(config):
+        print(line)
     return 0
 
 
@@ -249,8 +270,7 @@ def cmd_predict(config: Config, args: argparse.Namespace) -> int:
 
     project = Project(config)
     out = Path(args.out)
-    if not out.parent.is_dir():
-        raise UserError(f"{out}: folder {out.parent} does not exist (from -o/--output)")
+    output_folder(out, "-o/--out")
     test = load_unlabelled(args.test)
     spec = cnn_run(project.profile, config)
     key = spec.key(project.data.fingerprint)

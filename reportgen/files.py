@@ -1,4 +1,4 @@
-"""Writing files whole or not at all, and quieting a library's logger for a while."""
+"""Writing files whole or not at all, output folders, and quieting a library's logger."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from reportgen.errors import UserError
 
 
 def kept_mode(target: Path) -> int:
@@ -34,6 +36,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def output_folder(target: Path, flag: str) -> Path:
+    """Make the folder an output file goes into (with its parents), as every command that
+    writes a file given on the command line does; UserError naming the flag if it cannot."""
+    folder = Path(target).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError(f"{target}: {folder} is a file, not a folder (from {flag})") from None
+    except OSError as exc:
+        raise UserError(
+            f"{target}: cannot make the folder {folder}: {exc.strerror or exc} (from {flag})"
+        ) from None
+    return folder
+
+
+def human_size(n: float) -> str:
+    """Bytes for people: 512 B, 3.4 MiB, 1.2 GiB."""
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KiB", "MiB", "GiB"):
+        n /= 1024
+        if n < 1024 or unit == "GiB":
+            break
+    return f"{n:.1f} {unit}"
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

@@ -1,4 +1,6 @@
-"""Progress bars (rich) for long work: runs, epochs, batches, with ETA. Quiet is a no-op."""
+"""Progress bars (rich) for long work: runs, epochs, batches, with ETA. Quiet is a no-op.
+
+rich is imported only when bars are drawn: a quiet or logged build does without it."""
 
 from __future__ import annotations
 
@@ -6,16 +8,6 @@ import sys
 import time
 from contextlib import AbstractContextManager
 from typing import Any
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 
 class Reporter(AbstractContextManager):
@@ -46,7 +38,17 @@ class Reporter(AbstractContextManager):
 
 
 class RichReporter(Reporter):
-    def __init__(self) -> None:
+    def __init__(self, transient: bool = False) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self.console = Console(file=sys.stderr)
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
@@ -56,7 +58,7 @@ class RichReporter(Reporter):
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=self.console,
-            transient=False,
+            transient=transient,
         )
 
     def __enter__(self) -> RichReporter:
@@ -91,11 +93,30 @@ class RichReporter(Reporter):
 
 
 class _Line:
+    """One task's line. A reset (the next epoch of a run) starts its clock again; the steps
+    and seconds before it are kept, so that the ETA uses the pace measured so far rather
+    than one step's."""
+
     def __init__(self, description: str, total: int | None) -> None:
         self.description = description
         self.total = total
         self.completed = 0
         self.start = self.last = time.monotonic()
+        self.steps_before = 0
+        self.seconds_before = 0.0
+
+    def restart(self, total: int | None, completed: int) -> None:
+        now = time.monotonic()
+        self.steps_before += self.completed
+        self.seconds_before += now - self.start
+        self.total, self.completed, self.start = total, completed, now
+
+    def eta(self, elapsed: float) -> float | None:
+        """Seconds left until completed reaches total, at the pace of every step so far."""
+        steps = self.steps_before + self.completed
+        if not self.total or steps <= 0 or self.completed >= self.total:
+            return None
+        return (self.seconds_before + elapsed) / steps * (self.total - self.completed)
 
 
 class LineReporter(Reporter):
@@ -111,14 +132,15 @@ class LineReporter(Reporter):
     def _say(self, message: str) -> None:
         print(message, file=self.stream, flush=True)
 
-    def _status(self, line: _Line) -> str:
+    def _status(self, line: _Line, eta: bool = True) -> str:
+        """ "epoch 9/10: 120/404 in 31 s, ETA 73 s": this epoch's own steps and seconds."""
         elapsed = time.monotonic() - line.start
         if not line.total:
             return f"{line.description}: {line.completed} in {elapsed:.0f} s"
         text = f"{line.description}: {line.completed}/{line.total} in {elapsed:.0f} s"
-        if 0 < line.completed < line.total:
-            eta = elapsed * (line.total - line.completed) / line.completed
-            text += f", ETA {eta:.0f} s"
+        left = line.eta(elapsed) if eta else None
+        if left is not None and line.completed > 0:
+            text += f", ETA {left:.0f} s"
         return text
 
     def task(self, description: str, total: int | None) -> Any:
@@ -145,20 +167,22 @@ class LineReporter(Reporter):
         line = self.tasks.get(task)
         if line is None:
             return
-        line.total, line.completed = total, completed
+        line.restart(total, completed)
         if description is not None:
             line.description = description
 
     def done(self, task: Any) -> None:
         line = self.tasks.pop(task, None)
         if line is not None:
-            self._say(self._status(line).replace(": ", ": done, ", 1))
+            self._say(self._status(line, eta=False).replace(": ", ": done, ", 1))
 
     def log(self, message: str) -> None:
         self._say(message)
 
 
-def reporter(quiet: bool) -> Reporter:
+def reporter(quiet: bool, transient: bool = False) -> Reporter:
+    """Silent (quiet), bars on a terminal (transient: gone when done, as --watch wants), else
+    plain lines."""
     if quiet:
         return Reporter()
-    return RichReporter() if sys.stderr.isatty() else LineReporter()
+    return RichReporter(transient) if sys.stderr.isatty() else LineReporter()

@@ -1,4 +1,9 @@
-"""A configured project: its config, profile, course template, data and run store."""
+"""A configured project: its config, profile, course template, data and run store.
+
+The data's fingerprint (what run keys hash) is read from the fingerprint cache when the data
+are unchanged, so deciding what is cached loads no data; the data are loaded only when a run
+is trained or a section computed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from reportgen.data.types import Dataset
 from reportgen.profiles import Profile, get_profile
 from reportgen.runs.spec import RunSpec
 from reportgen.runs.store import RunStore
+
+SYNTHETIC_SEED = 0
 
 
 @dataclass
@@ -55,6 +62,18 @@ class Project:
 
         return train_runs(self.store, self.data, specs, report, budget or self.budget)
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """The data's fingerprint, without loading the data when the cache knows it."""
+        if self._data is not None:
+            return self._data.fingerprint
+        return project_fingerprint(self.config, self.profile)
+
+    @property
+    def synthetic(self) -> bool:
+        """Built on the embedded synthetic faces (no data path configured)."""
+        return not self.config.data.path
+
     def module_runs(self, module: str) -> dict[str, RunSpec]:
         import questions
 
@@ -65,7 +84,7 @@ class Project:
         out: dict[str, RunSpec] = {}
         for module in modules or self.template.modules():
             for spec in self.module_runs(module).values():
-                out.setdefault(spec.key(self.data.fingerprint), spec)
+                out.setdefault(spec.key(self.fingerprint), spec)
         return out
 
 
@@ -73,9 +92,27 @@ def load_project_data(config: Config, profile: Profile) -> Dataset:
     if not config.data.path:
         from reportgen.data.synthetic import synthetic_dataset
 
-        return synthetic_dataset(profile.synthetic_images, seed=0)
+        return synthetic_dataset(profile.synthetic_images, seed=SYNTHETIC_SEED)
     from reportgen.data.loader import load_dataset
+    from reportgen.data.validate import check_training_labels
 
+    path = data_path(config)
+    data = load_dataset(path)
+    check_training_labels(data.train.labels, config.data.path)
+    return data
+
+
+def project_fingerprint(config: Config, profile: Profile) -> str:
+    if not config.data.path:
+        from reportgen.data.synthetic import synthetic_fingerprint
+
+        return synthetic_fingerprint(profile.synthetic_images, seed=SYNTHETIC_SEED)
+    from reportgen.data.loader import dataset_fingerprint
+
+    return dataset_fingerprint(data_path(config))
+
+
+def data_path(config: Config) -> str:
+    """data.path as given when absolute, else relative to the project's root."""
     path = config.data.path
-    resolved = path if path.startswith("/") else str(config.root / path)
-    return load_dataset(resolved)
+    return path if path.startswith("/") else str(config.root / path)

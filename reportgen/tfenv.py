@@ -1,34 +1,82 @@
-"""Importing TensorFlow quietly, and choosing the precision and the strategy to train with."""
+"""Importing TensorFlow quietly, and choosing the precision and the strategy to train with.
+
+TensorFlow's start-up chatter (C++ log lines written to stderr before any log level applies,
+the CUDA probe's) and its Python warnings (tf.function "retracing") are no news to a student.
+quiet_imports() makes every later import of TensorFlow quiet, whoever imports it first
+(keras, a question module, the explanation methods), unless REPORTGEN_DEBUG is set.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib.abc
+import importlib.machinery
+import logging
 import os
+import sys
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 
-@cache
-def tensorflow() -> ModuleType:
-    """Import TensorFlow with its start-up chatter (C++ log lines written before any log
-    level applies) kept off the terminal, unless REPORTGEN_DEBUG is set."""
+def _debug() -> bool:
+    return bool(os.environ.get("REPORTGEN_DEBUG"))
+
+
+def quiet_imports() -> None:
+    """From now on TensorFlow imports without chatter (idempotent; a no-op under --debug)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    if os.environ.get("REPORTGEN_DEBUG"):
-        import tensorflow as tf
+    if _debug() or "tensorflow" in sys.modules:
+        return
+    if not any(isinstance(f, _QuietFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _QuietFinder())
 
-        return tf
-    with _stderr_silenced():
-        import tensorflow as tf
 
-        tf.config.list_physical_devices("GPU")  # the CUDA probe logs too
+@cache
+def tensorflow() -> ModuleType:
+    """TensorFlow, imported quietly (see quiet_imports)."""
+    quiet_imports()
+    import tensorflow as tf
+
     return tf
 
 
+class _QuietFinder(importlib.abc.MetaPathFinder):
+    """Finds the `tensorflow` package as usual, but runs its import with stderr silenced."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)  # once: TensorFlow's own imports go the usual way
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
+
+
+class _QuietLoader(importlib.abc.Loader):
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader  # the real loader for anyone who asks later
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        with _stderr_silenced():
+            self.loader.exec_module(module)
+            module.config.list_physical_devices("GPU")  # the CUDA probe logs too
+        logging.getLogger("tensorflow").setLevel(logging.ERROR)  # "retracing" warnings
+
+
 @contextlib.contextmanager
-def _stderr_silenced():
+def _stderr_silenced() -> Iterator[None]:
+    sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:

@@ -65,3 +65,18 @@ def hand_made_sections(
         ]
         out[module] = (Section(module, blocks), folder)
     return out
+
+
+def cache_hand_made_sections(project) -> None:
+    """Hand-made sections where the build looks for them (build/sections/<module>/<key>/):
+    a project whose every section is cached, nothing trained."""
+    from reportgen.build import SECTION_FILE, section_folder
+
+    staging = project.config.root / ".staging"
+    made = hand_made_sections(staging, project.template.modules())
+    for module, (section, folder) in made.items():
+        target = section_folder(project, module)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(folder, target)
+        (target / SECTION_FILE).write_text(section.to_json(), encoding="utf-8")
+    shutil.rmtree(staging)

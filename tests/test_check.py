@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from reportgen.config import StudentConfig
-from reportgen.render.check import _parse_to_unicode, check_report, placeholder_marker
+from reportgen.render.check import (
+    _parse_to_unicode,
+    check_pdf,
+    check_report,
+    placeholder_marker,
+)
 from reportgen.render.course import CourseTemplate, load_template
 from reportgen.render.report import render_report
 from reportgen.render.unicode import fold_ideographs, squashed
@@ -21,14 +26,14 @@ def sections_for(root: Path, template: CourseTemplate, skip=(), extra: str = "")
     return hand_made_sections(root, template.modules(), skip, extra)
 
 
-def build(root: Path, template_id: str, **kwargs) -> Path:
+def build(root: Path, template_id: str, sid: str = SID, **kwargs) -> Path:
     template = load_template(template_id)
     sections = sections_for(root, template, **kwargs)
     output = root / "Report.pdf"
     render_report(
         template,
         sections,
-        StudentConfig(SID, "陳同學", "資工三"),
+        StudentConfig(sid, "陳同學", "資工三"),
         lang="zh",
         output=output,
         build_dir=root / "build",
@@ -70,7 +75,32 @@ def test_a_placeholder_section_fails(tmp_path):
 def test_another_student_id_fails(good):
     problems = check_report(good, load_template("ml2019-hw3"), "R05942017")
     assert problems == ["the student ID R05942017 is not in the report"]
-    assert check_report(good, load_template("ml2019-hw3"), "")
+
+
+def test_without_a_configured_id_the_reports_own_is_read_and_named(good):
+    result = check_pdf(good, load_template("ml2019-hw3"), "")
+    assert result.problems == []
+    assert (result.student_id, result.id_from_report) == (SID, True)
+
+
+def test_a_report_without_an_id_line_fails_when_none_is_configured(tmp_path):
+    problems = check_report(build(tmp_path, "ml2019-hw3", sid=""), load_template("ml2019-hw3"), "")
+    assert any("no student ID on the report" in p for p in problems), problems
+
+
+def test_the_cli_looks_at_the_file_before_asking_for_an_id(good, tmp_path, monkeypatch, capsys):
+    from reportgen.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no reportgen.toml: no student ID configured
+    (tmp_path / "notapdf.pdf").write_text("hello")
+    assert main(["check", "missing.pdf", "--template", "ml2019-hw3"]) == 1
+    assert capsys.readouterr().err.strip() == "missing.pdf: no such file"
+    assert main(["check", "notapdf.pdf", "--template", "ml2019-hw3"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("notapdf.pdf: not a readable PDF"), err
+    assert main(["check", str(good), "--template", "ml2019-hw3"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == f"{good}: OK (student ID {SID}, read from the report)"
 
 
 def test_not_a_pdf_and_no_file(tmp_path):

@@ -282,7 +282,7 @@ def test_bad_id_and_duplicate_id(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"", "the file is empty"),
-        (gzip.compress(b""), "the file is empty"),
+        (gzip.compress(b"", mtime=0), "the file is empty"),
         (b"\n\n", "the file is empty"),
         (b"label,feature\n", "a header but no data rows"),
         (
@@ -294,7 +294,7 @@ def test_bad_id_and_duplicate_id(tmp_path: Path) -> None:
         (b"a,b\n1,2\n", "unknown format: header 'a,b' is none of label,feature"),
         (b"3,1 2 3\n", "no header row"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "not a CSV text file"),
-        (gzip.compress(b"label,feature\n1,2 3\n")[:-12], "corrupt or truncated gzip"),
+        (gzip.compress(b"label,feature\n1,2 3\n", mtime=0)[:-12], "corrupt or truncated gzip"),
     ],
 )
 def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
@@ -466,3 +466,55 @@ def test_a_file_vanishing_midway_is_a_user_error(
     monkeypatch.setattr(fingerprint, "source_stamp", vanished)
     with pytest.raises(UserError, match="cannot read: No such file"):
         load_dataset(path)
+
+
+def _build_on(
+    data: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch
+) -> list[str]:
+    """`reportgen build --data data` in an empty project: its exit code must be 2, no report
+    is written; returns the lines of stderr."""
+    from reportgen.cli import main
+
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    code = main(["build", "--data", str(data), "--student-id", "R05942017", "--profile", "tiny"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2, err
+    assert not (root / "Report.pdf").exists() and not (root / "runs").exists()
+    return err
+
+
+def test_training_data_of_one_class_is_refused(tmp_path: Path, capsys, monkeypatch) -> None:
+    path = write(tmp_path / "train.csv", course_csv(make_images(40), np.full(40, 3)))
+    (line,) = _build_on(path, capsys, tmp_path, monkeypatch)
+    assert str(path) in line
+    assert "all 40 training rows are class 3 (Happy)" in line and "at least 2 classes" in line
+
+
+def test_five_rows_are_refused_naming_the_classes_short_of_rows(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    path = write(tmp_path / "train.csv", course_csv(make_images(5), np.array([0, 0, 1, 1, 2])))
+    (line,) = _build_on(path, capsys, tmp_path, monkeypatch)
+    assert "too few rows to hold out a validation set" in line
+    assert "class 2 (Fear) has 1 row" in line and "class 0" not in line
+
+
+def test_an_empty_class_folder_is_refused(tmp_path: Path, capsys, monkeypatch) -> None:
+    images = make_images(4)
+    for i, name in enumerate(("happy", "happy", "sad", "sad")):
+        save_png(tmp_path / "faces" / "train" / name / f"{i}.png", images[i])
+    (tmp_path / "faces" / "train" / "fear").mkdir()
+    (line,) = _build_on(tmp_path / "faces", capsys, tmp_path, monkeypatch)
+    assert os.path.join("faces", "train", "fear") in line and "no images" in line
+
+
+def test_two_rows_of_each_class_present_are_enough() -> None:
+    from reportgen.data.split import holdout
+    from reportgen.data.validate import check_training_labels
+
+    labels = np.array([5, 5, 1, 1, 1])
+    check_training_labels(labels, "x.csv")
+    train, val = holdout(labels, 0.1, seed=0)
+    assert set(labels[train]) == set(labels[val]) == {1, 5}

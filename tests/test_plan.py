@@ -149,7 +149,7 @@ def test_training_ends_within_the_budget_on_a_fake_clock(tmp_path, slowdown):
     runs = train_runs(store, DATA, specs, Reporter(), budget, fake_measure(clock), clock)
     assert set(runs) == set(specs)
     assert clock.now <= 2700.0
-    assert [s.name for s in store.trained][0] == "cnn"
+    assert store.trained[0].name == "cnn"
     assert all(s.epochs >= 1 for s in store.trained)
 
 

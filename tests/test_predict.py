@@ -74,9 +74,37 @@ def test_predict_refuses_a_training_file(project_dir, tmp_path, capsys):
     assert not out.exists()
 
 
-def test_predict_refuses_an_output_in_a_missing_folder(project_dir, tmp_path, capsys):
-    out = tmp_path / "no-such-folder" / "submission.csv"
-    code = main(["predict", "--test", "test.csv", "-o", str(out), "--profile", "tiny"])
+def test_predict_makes_a_missing_output_folder_as_build_does(project_dir, tmp_path, capsys):
+    test_csv = tmp_path / "test.csv"
+    write_test_csv(test_csv, [0, 1])
+    out = tmp_path / "no-such-folder" / "deeper" / "submission.csv"
+    code = main(
+        ["predict", "--test", str(test_csv), "-o", str(out), "--profile", "tiny", "--quiet"]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert read_submission(out)[0] == ["id", "label"]
+
+
+def test_predict_and_build_refuse_an_output_under_a_file_alike(project_dir, tmp_path, capsys):
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    code = main(
+        ["predict", "--test", "test.csv", "-o", str(blocker / "s.csv"), "--profile", "tiny"]
+    )
     assert code == 2
-    err = capsys.readouterr().err
-    assert "no-such-folder" in err and len(err.strip().splitlines()) == 1
+    predict_err = capsys.readouterr().err.strip().splitlines()
+    code = main(
+        [
+            "build",
+            "--output",
+            str(blocker / "Report.pdf"),
+            "--profile",
+            "tiny",
+            "--student-id",
+            "R05942017",
+        ]
+    )
+    assert code == 2
+    build_err = capsys.readouterr().err.strip().splitlines()
+    for err, flag in ((predict_err, "-o/--out"), (build_err, "--output")):
+        assert len(err) == 1 and "afile is a file, not a folder" in err[0] and flag in err[0], err

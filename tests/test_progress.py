@@ -41,3 +41,37 @@ def test_the_reporter_fits_the_stream(monkeypatch):
     assert isinstance(reporter(quiet=False), LineReporter)
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     assert isinstance(reporter(quiet=False), RichReporter)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_epoch_line_shows_the_epochs_own_time_and_the_eta_at_the_pace_so_far(monkeypatch):
+    """The case of a log that read `epoch 9/10: 1/404 in 311 s, ETA 125233 s`."""
+    clock = Clock()
+    monkeypatch.setattr("reportgen.progress.time.monotonic", clock)
+    out = io.StringIO()
+    report = LineReporter(out, interval=0.0)
+    task = report.task("cnn epoch 1/10", total=400)
+    for _ in range(8):  # eight epochs of 400 steps, 40 s each (0.1 s a step)
+        for _ in range(400):
+            clock.now += 0.1
+            report.advance(task)
+        report.reset(task, total=400, description="cnn epoch next")
+    out.truncate(0)
+    out.seek(0)
+    clock.now += 0.1
+    report.advance(task)
+    line = out.getvalue().strip()
+    assert line == "cnn epoch next: 1/400 in 0 s, ETA 40 s", line
+    for _ in range(199):
+        clock.now += 0.1
+        report.advance(task)
+    assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: 200/400 in 20 s, ETA 20 s"
+    report.done(task)
+    assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: done, 200/400 in 20 s"

@@ -49,7 +49,9 @@ def test_the_run_records_tta_and_the_plain_accuracy(trained):
     _, _, run = trained
     m = run.metrics
     assert m["tta_flip"] is True
-    assert m["val_accuracy"] == pytest.approx(float((run.val_pred.argmax(1) == run.val_true).mean()))
+    assert m["val_accuracy"] == pytest.approx(
+        float((run.val_pred.argmax(1) == run.val_true).mean())
+    )
     assert 0.0 <= m["val_accuracy_plain"] <= 1.0
 
 

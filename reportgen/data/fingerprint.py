@@ -91,8 +91,9 @@ class CacheHit:
     arrays: dict[str, np.ndarray] | None  # None when the .npz is gone or unreadable
 
 
-def lookup(key: str, stamp: Mapping[str, Any]) -> CacheHit | None:
-    """The cached fingerprint (and arrays, if saved) for key, if stamp still matches."""
+def lookup(key: str, stamp: Mapping[str, Any], *, arrays: bool = True) -> CacheHit | None:
+    """The cached fingerprint (and arrays, if saved and wanted) for key, if stamp still
+    matches."""
     directory = cache_dir()
     entry = _read_index(directory).get(key)
     if not isinstance(entry, dict) or entry.get("stamp") != dict(stamp):
@@ -100,6 +101,8 @@ def lookup(key: str, stamp: Mapping[str, Any]) -> CacheHit | None:
     fingerprint = entry.get("fingerprint")
     if not isinstance(fingerprint, str):
         return None
+    if not arrays:
+        return CacheHit(fingerprint, None)
     return CacheHit(fingerprint, _read_arrays(directory, entry.get("arrays"), fingerprint))
 
 

@@ -54,6 +54,7 @@ def find_tree(root: Path, shown: str) -> ImageTree | None:
         raise UserError(
             f"{_show(shown, root, split_dirs['train'])}: no images in the class folders"
         )
+    _require_images_per_class(split_dirs["train"], splits["train"], shown, root)
     return ImageTree(root, {s: files for s, files in splits.items() if files})
 
 
@@ -66,6 +67,19 @@ def read_tree(tree: ImageTree, shown: str) -> dict[str, LabelledImages]:
         )
         for split, files in tree.splits.items()
     }
+
+
+def _require_images_per_class(
+    split_dir: Path, files: tuple[ImageFile, ...], shown: str, root: Path
+) -> None:
+    """A class folder of the training split claims its class: it must hold images."""
+    labels = {f.label for f in files}
+    for class_dir in _subdirs(split_dir):
+        if CLASS_FOLDERS[class_dir.name.lower()] not in labels:
+            raise UserError(
+                f"{_show(shown, root, class_dir)}: a class folder with no images; "
+                "add some (at least 2) or remove the folder"
+            )
 
 
 def _subdirs(directory: Path) -> list[Path]:

@@ -7,7 +7,8 @@ load_dataset(path) takes:
 - a folder holding train.csv (and optionally test.csv, the unlabelled set) or fer2013.csv;
 - an image-folder tree train/<class>/*.png (optionally test/<class>/*, the test set "test").
 load_unlabelled(path) takes the course's test.csv for predictions.
-Parsed arrays and fingerprints are cached (see fingerprint.py), keyed by the files' stamp.
+Parsed arrays and fingerprints are cached (see fingerprint.py), keyed by the files' stamp;
+dataset_fingerprint(path) reads the fingerprint alone from there when the files are unchanged.
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     )
 
 
+def dataset_fingerprint(path: str | Path) -> str:
+    """The fingerprint load_dataset(path) would give: from the cache when the files are
+    unchanged (nothing parsed, no arrays read), else by loading them."""
+    source = str(path)
+    with _os_errors_as_user_errors(source):
+        plan = _plan_dataset(Path(path), source)
+        hit = cache.lookup(
+            _cache_key(plan, "dataset"), cache.source_stamp(plan.files), arrays=False
+        )
+    return hit.fingerprint if hit is not None else load_dataset(path).fingerprint
+
+
 def load_unlabelled(path: str | Path, *, use_cache: bool = True) -> UnlabelledImages:
     """The course's test.csv (id,feature), or a folder holding it, for predictions."""
     with _os_errors_as_user_errors(str(path)):
@@ -93,7 +106,7 @@ def _os_errors_as_user_errors(shown: str) -> Iterator[None]:
 
 def _load(plan: _Plan, what: str, use_cache: bool) -> tuple[Parts, str]:
     """plan's parts and fingerprint: from the cache when its files are unchanged, else parsed."""
-    key = f"{what}:v{LOADER_VERSION}:{plan.kind}:{plan.root.resolve()}"
+    key = _cache_key(plan, what)
     stamp = cache.source_stamp(plan.files)
     hit = cache.lookup(key, stamp) if use_cache else None
     if hit is not None and hit.arrays is not None:
@@ -107,6 +120,10 @@ def _load(plan: _Plan, what: str, use_cache: bool) -> tuple[Parts, str]:
     if use_cache and cache.source_stamp(plan.files) == stamp:  # unchanged while we read
         cache.store(key, stamp, fingerprint, _to_arrays(parts))
     return parts, fingerprint
+
+
+def _cache_key(plan: _Plan, what: str) -> str:
+    return f"{what}:v{LOADER_VERSION}:{plan.kind}:{plan.root.resolve()}"
 
 
 def _plan_dataset(path: Path, shown: str) -> _Plan:

@@ -4,15 +4,22 @@ Each class is a combination of brow angle, eye opening and mouth shape (see synt
 drawn with pose, lighting, noise and occluders varying, so that a CNN learns it well but not
 perfectly, confuses the pairs that FER confuses, and beats a DNN. The generator knows where
 each face part is, so the masks give the explanation methods' tests their ground truth.
+
+The fingerprint of (generator version, size, seed) is cached like a data file's (see
+fingerprint.py), so that computing run keys does not draw the faces again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from reportgen.classes import IMAGE_SIZE
+from reportgen.data import fingerprint as fingerprint_cache
 from reportgen.data.fingerprint import hash_arrays
 from reportgen.data.synthetic_draw import render
 from reportgen.data.synthetic_params import draw_params
@@ -60,10 +67,36 @@ def fingerprint(faces: SyntheticFaces) -> str:
 
 def synthetic_dataset(n: int, seed: int = 0) -> Dataset:
     faces = generate_faces(n, seed)
+    digest = fingerprint(faces)
+    fingerprint_cache.store(_cache_key(n, seed), _stamp(n, seed), digest)
     return Dataset(
         source="synthetic",
         train=LabelledImages(faces.images, faces.labels),
-        fingerprint=fingerprint(faces),
+        fingerprint=digest,
         synthetic=True,
         masks=faces.masks,
     )
+
+
+def synthetic_fingerprint(n: int, seed: int = 0) -> str:
+    """synthetic_dataset(n, seed).fingerprint, from the cache when it holds it."""
+    hit = fingerprint_cache.lookup(_cache_key(n, seed), _stamp(n, seed), arrays=False)
+    return hit.fingerprint if hit is not None else synthetic_dataset(n, seed).fingerprint
+
+
+def _cache_key(n: int, seed: int) -> str:
+    return f"synthetic:v{GENERATOR_VERSION}:{n}:{seed}"
+
+
+def _stamp(n: int, seed: int) -> dict[str, int | str]:
+    """The generator's version, the size and the seed, and a digest of the generator's code
+    (a change that forgot to bump GENERATOR_VERSION still misses the cache)."""
+    return {"generator": GENERATOR_VERSION, "n": n, "seed": seed, "code": _code_digest()}
+
+
+@cache
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in ("synthetic.py", "synthetic_draw.py", "synthetic_params.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()

@@ -1,6 +1,7 @@
 """Is a Report.pdf there and whole? What `reportgen check` (and CI) runs.
 
-Read back with pypdf: the title, the student ID, every question's number, points and
+Read back with pypdf: the title, the student ID (the configured one, else the one on the
+report's 學號 line, said back to the user), every question's number, points and
 prompt as the course template words them (compared with whitespace removed; full-width
 punctuation must stay full-width), in order, no section left as a placeholder, and every
 character drawn with a real glyph of an embedded font (a CJK one among them): WeasyPrint
@@ -26,6 +27,7 @@ from reportgen.sections import placeholder
 _CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
 _HEX = rb"<([0-9A-Fa-f]*)>"
 _BFCHAR = re.compile(_HEX + rb"\s*" + _HEX)
+_ID_LINE = re.compile(r"學號[:：]([A-Za-z][A-Za-z0-9]{8})(?![A-Za-z0-9])")
 _BFRANGE = re.compile(_HEX + rb"\s*" + _HEX + rb"\s*(" + _HEX + rb"|\[[^\]]*\])")
 
 
@@ -53,11 +55,25 @@ class FontInfo:
         return {c for gid, text in self.to_unicode.items() if 0 < gid < self.glyphs for c in text}
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[str]
+    student_id: str  # the ID looked for: the configured one, else the report's own
+    id_from_report: bool  # no ID was configured: student_id was read from the report
+
+
 def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[str]:
-    """Problems found in the PDF; an empty list means it is whole."""
+    """Problems found in the PDF; an empty list means it is whole. An empty student_id
+    means: whatever ID the report's student line has (one must be there)."""
+    return check_pdf(pdf, template, student_id).problems
+
+
+def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResult:
+    """check_report, also saying which student ID was checked and where it came from."""
     pdf = Path(pdf)
+    sid = student_id.strip().upper()
     if not pdf.is_file():
-        return [f"{pdf}: no such file"]
+        return CheckResult([f"{pdf}: no such file"], sid, False)
     try:
         with quiet_logger("pypdf", logging.CRITICAL):
             from pypdf import PdfReader
@@ -65,19 +81,29 @@ def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[s
             reader = PdfReader(pdf)
             pages = list(reader.pages)
             if not pages:
-                return [f"{pdf.name}: the PDF has no pages"]
+                return CheckResult([f"{pdf.name}: the PDF has no pages"], sid, False)
             texts = [page.extract_text() or "" for page in pages]
     except Exception as exc:  # any parse failure means the file is not a usable PDF
-        return [f"{pdf.name}: not a readable PDF ({type(exc).__name__}: {exc})"]
+        problem = f"{pdf.name}: not a readable PDF ({type(exc).__name__}: {exc})"
+        return CheckResult([problem], sid, False)
 
     text = squashed("\n".join(texts))
+    from_report = not sid
+    if from_report:
+        sid = student_id_in(text) or ""
     problems: list[str] = []
-    problems += _check_header(text, template, student_id)
+    problems += _check_header(text, template, sid)
     problems += _check_questions(text, template)
     problems += _check_placeholders(text)
     shown = [q for q in template.questions() if squashed(q.heading) in text]
     problems += _check_fonts(pages, {c for q in shown for c in q.prompt if _is_cjk(c)})
-    return problems
+    return CheckResult(problems, sid, from_report)
+
+
+def student_id_in(text: str) -> str | None:
+    """The ID on the report's student line (學號：R05942017), in squashed text."""
+    found = _ID_LINE.search(text)
+    return found[1].upper() if found else None
 
 
 def _check_header(text: str, template: CourseTemplate, student_id: str) -> list[str]:
@@ -91,7 +117,8 @@ def _check_header(text: str, template: CourseTemplate, student_id: str) -> list[
     sid = student_id.strip().upper()
     if not sid:
         problems.append(
-            "no student ID to look for: set --student-id or student.id in reportgen.toml"
+            "no student ID on the report's 學號 line (and none configured: --student-id or "
+            "student.id in reportgen.toml)"
         )
     elif sid not in text.upper():
         problems.append(f"the student ID {sid} is not in the report")
