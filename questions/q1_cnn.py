@@ -35,11 +35,11 @@ def kaggle_facts(kaggle: dict[str, float | None], val_accuracy: float) -> dict[s
 def answer(ctx: Context) -> Section:
     run = ctx.runs["cnn"]
     facts = run_facts(run, ctx.data.train.images)
-    results, history = facts["results"], facts["history"]
+    results = facts["results"]
     facts.update(
         setup=setup_facts(run, ctx.data.train.images),
         kaggle=kaggle_facts(ctx.params["kaggle"], results["val_accuracy"]),
-        gap_at_best=history["train_accuracy_at_best"] - results["val_accuracy"],
+        gap_final=results["final_train_accuracy"] - results["val_accuracy_plain"],
     )
     w = ctx.words[MODULE]
     curves_figure(

@@ -7,7 +7,7 @@ from typing import Any
 from questions._runs import cnn_run, dnn_run
 from reportgen.config import Config
 from reportgen.context import Context
-from reportgen.facts.training import run_facts, setup_facts
+from reportgen.facts.training import run_facts, same_recipe, setup_facts
 from reportgen.plots.training import compare_figure
 from reportgen.profiles import Profile
 from reportgen.runs.run import Run
@@ -32,7 +32,7 @@ def compare_facts(c: dict[str, Any], d: dict[str, Any], cnn: Run, dnn: Run) -> d
     """param_diff: the DNN's parameters relative to the CNN's; accuracy_gap: CNN minus DNN
     validation accuracy; time_ratio (CNN over DNN seconds per epoch) and its inverse;
     first_layer_params and first_layer_share of the DNN; same_setup: the two runs differ in
-    their model alone."""
+    their model and their length alone (a budget gives the DNN fewer epochs)."""
     first_dense = next(r for r in d["layers"] if r["type"] == "Dense")
     cnn_total, dnn_total = c["results"]["params"]["total"], d["results"]["params"]["total"]
     time_ratio = c["results"]["seconds_per_epoch"] / d["results"]["seconds_per_epoch"]
@@ -43,7 +43,7 @@ def compare_facts(c: dict[str, Any], d: dict[str, Any], cnn: Run, dnn: Run) -> d
         "time_ratio_dnn": 1 / time_ratio,
         "first_layer_params": first_dense["params"],
         "first_layer_share": first_dense["params"] / dnn_total,
-        "same_setup": cnn.spec.with_(model=dnn.spec.model, name=dnn.spec.name) == dnn.spec,
+        "same_setup": same_recipe(cnn, dnn),
     }
 
 

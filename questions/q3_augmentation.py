@@ -139,6 +139,11 @@ def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
         "augment": augment_facts(grid[(True, True)][0].spec.augment),
         "pixel_range": pixel_range(train_images),
         "image_size": IMAGE_SIZE,
+        "epochs": norm_run.spec.epochs,
+        "train_seconds": float(
+            np.mean([r.metrics["train_seconds"] for g in grid.values() for r in g])
+        ),
+        "hardware": dict(norm_run.metrics["hardware"]),
     }
 
 

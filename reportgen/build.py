@@ -20,7 +20,7 @@ from pathlib import Path
 import questions
 from reportgen.answers import apply_answers
 from reportgen.context import Context, Shared
-from reportgen.errors import UserError
+from reportgen.errors import RunsMissing
 from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
@@ -64,16 +64,6 @@ def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
         return Section.from_json((folder / SECTION_FILE).read_text(encoding="utf-8")), folder
     except (OSError, ValueError, KeyError):
         return None
-
-
-class RunsMissing(UserError):
-    """A build that may not train (--no-train) needs runs that runs/ does not hold."""
-
-    def __init__(self, names: list[str], runs_dir: Path) -> None:
-        self.names = names
-        listed = ", ".join(names)
-        runs = "run" if len(names) == 1 else "runs"
-        super().__init__(f"{runs} {listed} not in {runs_dir.name}/ and --no-train forbids training")
 
 
 def train_missing(

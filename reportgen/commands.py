@@ -49,7 +49,8 @@ def _build(
     transient: bool = False,
 ) -> Path:
     """build(), with --no-train's refusal naming the command that trains what is missing."""
-    from reportgen.build import RunsMissing, build
+    from reportgen.build import build
+    from reportgen.errors import RunsMissing
 
     output_folder(project.config.output_path, "--output")
     try:

@@ -1,5 +1,17 @@
-"""The one error type a user sees: a one-line message, exit code 2."""
+"""The error types a user sees: a one-line message, exit code 2."""
+
+from pathlib import Path
 
 
 class UserError(Exception):
     """Bad input or a state the user can fix. The CLI prints it as one line and exits 2."""
+
+
+class RunsMissing(UserError):
+    """A build that may not train (--no-train) needs runs that runs/ does not hold."""
+
+    def __init__(self, names: list[str], runs_dir: Path) -> None:
+        self.names = names
+        listed = ", ".join(names)
+        runs = "run" if len(names) == 1 else "runs"
+        super().__init__(f"{runs} {listed} not in {runs_dir.name}/ and --no-train forbids training")

@@ -148,6 +148,9 @@ def prose_environment(lang: str) -> Any:
         seconds=lambda value: seconds(value, catalog["units"]),
         cls=lambda label: class_name(int(label), lang),
         region=lambda name: catalog["regions_in_text"][name],
+        hardware=lambda h: catalog["hardware"][h["kind"]].format(
+            count=h["count"], names=", ".join(h["names"])
+        ),
     )
     env.globals["words"] = catalog
     return env

@@ -122,15 +122,25 @@ def choose_precision() -> str:
     return "float32"
 
 
-def device_description() -> str:
+def hardware() -> dict[str, Any]:
+    """What trains here, as data for the report's words: {"kind": "gpu", "count", "names"}
+    or {"kind": "cpu", "count": cores, "names": []}."""
     tf = tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         names = [
             tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus
         ]
-        return f"{len(gpus)} GPU: " + ", ".join(names)
-    return f"CPU ({os.cpu_count()} cores)"
+        return {"kind": "gpu", "count": len(gpus), "names": names}
+    return {"kind": "cpu", "count": len(os.sched_getaffinity(0)), "names": []}
+
+
+def device_description() -> str:
+    """The hardware in a line, for logs: "1 GPU: NVIDIA H200" or "CPU (2 cores)"."""
+    h = hardware()
+    if h["kind"] == "gpu":
+        return f"{h['count']} GPU: " + ", ".join(h["names"])
+    return f"CPU ({h['count']} cores)"
 
 
 def strategy() -> Any:

@@ -234,7 +234,9 @@ def test_q1_layer_table_setup_and_curves(zh, sections):
     text = text_of(section)
     assert pct(run.metrics["val_accuracy"]) in text
     assert thousands(run.metrics["params"]["total"]) in text
-    assert f"patience {run.spec.patience}" in text
+    assert f"label smoothing {run.spec.label_smoothing}" in text
+    assert f["setup"]["epochs"] == run.spec.epochs == run.metrics["epochs_run"]
+    assert pct(run.metrics["val_accuracy_plain"]) in text  # flip TTA said, and without it
     assert CJK.search(text)
 
 
@@ -298,14 +300,16 @@ def test_q3_an_augmentation_parameter_retrains_only_the_runs_that_use_it(zh, sec
 
     sections("q3_augmentation")  # all four trained and cached
     before = {n: s.key(zh.data.fingerprint) for n, s in zh.module_runs("q3_augmentation").items()}
-    monkeypatch.setattr(_runs, "AugmentSpec", lambda: AugmentSpec(zoom=0.2))
+    from reportgen.runs import spec as spec_module
+
+    monkeypatch.setattr(spec_module, "profile_augment", lambda profile: AugmentSpec(zoom=0.2))
     after = {n: s.key(zh.data.fingerprint) for n, s in zh.module_runs("q3_augmentation").items()}
     changed = {n for n in before if before[n] != after[n]}
     assert changed == {n for n in before if "-aug+-" in n}
 
     trained = []
 
-    def ensure(self, spec, data, report, label):  # what train_missing would train
+    def ensure(self, spec, data, report, label=None, on_step=None):  # what would be trained
         trained.append(spec.name)
 
     monkeypatch.setattr(RunStore, "ensure", ensure)
@@ -446,15 +450,17 @@ def fake_context(tmp_path, module, lang="zh", **config):
         history=history,
         metrics={
             "val_accuracy": 0.4,
-            "val_loss": 1.5,
+            "val_accuracy_plain": 0.38,
+            "tta_flip": True,
+            "val_loss": 1.7,
             "best_epoch": 3,
             "epochs_run": 5,
-            "stopped_early": True,
             "train_seconds": 5.0,
             "seconds_per_epoch": 1.0,
             "params": param_counts(model),
             "precision": "float32",
             "device": "CPU (2 cores)",
+            "hardware": {"kind": "cpu", "count": 2, "names": []},
             "n_train": 100,
             "n_val": 20,
             "test_accuracy": {
@@ -484,7 +490,7 @@ def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
         assert name in text and pct(acc) in text
     assert "65.12%" in text and "63.88%" in text and "Kaggle" in text
     assert section.facts["history"]["overfit_epoch"] == 3
-    assert section.facts["results"]["stopped_early"]
+    assert section.facts["results"]["hardware"]["count"] == 2
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reportgen.classes import NUM_CLASSES, class_name
+from reportgen.classes import CLASS_NAMES, NUM_CLASSES
 from reportgen.errors import UserError
 
 MIN_CLASSES = 2
@@ -18,7 +18,7 @@ MIN_PER_CLASS = 2  # one to train on, one held out for validation
 
 
 def _named(label: int) -> str:
-    return f"class {label} ({class_name(label)})"
+    return f"class {label} ({CLASS_NAMES[label]})"
 
 
 def _rows(n: int) -> str:

@@ -45,6 +45,7 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
         return [round(float(lyr.rate), 4) for lyr in part if isinstance(lyr, keras.layers.Dropout)]
 
     image = [int(d) for d in model.inputs[0].shape[1:3]]
+    s2d = next((lyr for lyr in layers if lyr.name == "s2d_merge"), None)
     return {
         "input_shape": image,
         "input_size": prod(int(d) for d in model.inputs[0].shape[1:]),
@@ -61,4 +62,11 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
         "conv_dropouts": rates(layers[:flat]),
         "dense_dropouts": rates(layers[flat:]),
         "n_classes": int(model.outputs[0].shape[-1]),
+        # the space-to-depth stem (runs/models.py): each block x block patch -> channels
+        "space_to_depth": None
+        if s2d is None
+        else {
+            "block": image[0] // int(s2d.output.shape[1]),
+            "shape": [int(d) for d in s2d.output.shape[1:]],
+        },
     }

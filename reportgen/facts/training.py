@@ -105,8 +105,8 @@ def history_facts(history: dict[str, list[float]]) -> dict[str, Any]:
 
 # --- how a run was trained, and what it measured ---------------------------------------
 
-LOSS = "sparse_categorical_crossentropy"  # what reportgen.runs.train compiles every model with
-FLIP_PROBABILITY = 0.5  # keras.layers.RandomFlip flips half the images
+LOSS = "categorical_crossentropy"  # what reportgen.runs.train compiles every model with
+FLIP_PROBABILITY = 0.5  # reportgen.runs.augment mirrors half the images
 
 
 def pixel_range(images: np.ndarray) -> list[int]:
@@ -148,18 +148,23 @@ def augment_facts(spec: AugmentSpec | None) -> dict[str, Any] | None:
 
 def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """How the run was trained, from its spec and model."""
+    from reportgen.runs.train import WARMUP_START
+
     spec = run.spec
     stats = normalization_stats(run, train_images)
     lr = run.history.get("lr") or [spec.learning_rate]
     return {
         "optimizer": spec.optimizer,
         "learning_rate": spec.learning_rate,
+        "weight_decay": spec.weight_decay if spec.optimizer != "adam" else None,
         "schedule": spec.schedule,
+        "warmup_fraction": spec.warmup_fraction if spec.schedule == "cosine" else 0.0,
+        "warmup_start": WARMUP_START * spec.learning_rate,
         "final_learning_rate": float(lr[-1]),
         "loss": LOSS,
+        "label_smoothing": spec.label_smoothing,
         "batch_size": spec.batch_size,
-        "max_epochs": spec.epochs,
-        "patience": spec.patience,
+        "epochs": spec.epochs,
         "seed": spec.seed,
         "batch_norm": spec.model.batch_norm,
         "normalize": spec.normalize,
@@ -168,6 +173,15 @@ def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
         "pixel_range": pixel_range(train_images),
         "augment": augment_facts(spec.augment),
         "val_fraction": spec.val_fraction,
+        "tta_flip": spec.tta_flip,
+    }
+
+
+def same_recipe(a: Run, b: Run) -> bool:
+    """Whether two runs were trained alike but for the model and the length of training."""
+    drop = ("model", "role", "epochs", "name")
+    return {k: v for k, v in a.spec.to_json().items() if k not in drop} == {
+        k: v for k, v in b.spec.to_json().items() if k not in drop
     }
 
 
@@ -177,20 +191,24 @@ def test_set_order(name: str) -> tuple[int, str]:
 
 
 def result_facts(run: Run, n_images: int) -> dict[str, Any]:
-    """What the run measured: accuracies, time, device, parameters, the split's sizes
-    (n_images: the training file's labelled images)."""
+    """What the run measured: accuracies, time and hardware, parameters, the split's sizes
+    (n_images: the training file's labelled images). val_accuracy is that of the kept
+    (last-epoch) model's predictions, with flip test-time augmentation when tta_flip;
+    val_accuracy_plain without it."""
     m = run.metrics
     tests = m.get("test_accuracy") or {}
     return {
         "val_accuracy": float(m["val_accuracy"]),
+        "val_accuracy_plain": float(m.get("val_accuracy_plain", m["val_accuracy"])),
+        "tta_flip": bool(m.get("tta_flip", False)),
         "val_loss": float(m["val_loss"]),
+        "final_train_accuracy": float(run.history["accuracy"][-1]),
         "best_epoch": int(m["best_epoch"]),
         "epochs_run": int(m["epochs_run"]),
-        "stopped_early": bool(m["stopped_early"]),
         "train_seconds": float(m["train_seconds"]),
         "seconds_per_epoch": float(m["seconds_per_epoch"]),
         "params": {k: int(v) for k, v in m["params"].items()},
-        "device": str(m["device"]),
+        "hardware": dict(m["hardware"]),
         "precision": str(m["precision"]),
         "n_train": int(m.get("n_train", n_images - len(run.val_true))),
         "n_val": int(m.get("n_val", len(run.val_true))),

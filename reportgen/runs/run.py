@@ -30,9 +30,10 @@ MANIFEST_FILE = "manifest.json"
 @dataclass
 class Run:
     """history: per-epoch lists (loss, accuracy, val_loss, val_accuracy, lr, epoch_seconds).
-    metrics: val_accuracy, val_loss, best_epoch (1-based), epochs_run, stopped_early,
+    metrics: val_accuracy (with flip TTA when tta_flip), val_accuracy_plain, tta_flip,
+    val_loss (last epoch), best_epoch (lowest validation loss, 1-based), epochs_run,
     train_seconds, seconds_per_epoch, params {trainable, non_trainable, total}, precision,
-    device, test_accuracy {set name: accuracy}.
+    device, hardware {kind, count, names}, test_accuracy {set name: accuracy}.
     """
 
     key: str

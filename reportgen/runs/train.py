@@ -30,7 +30,7 @@ from reportgen.progress import Reporter
 from reportgen.runs import run as files
 from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
 from reportgen.runs.spec import TRAINING_CODE_VERSION, RunSpec
-from reportgen.tfenv import choose_precision, device_description, strategy, tensorflow
+from reportgen.tfenv import choose_precision, device_description, hardware, strategy, tensorflow
 
 CHECKPOINT = "checkpoint.keras"
 STATE = "checkpoint.json"
@@ -288,7 +288,7 @@ def _write_results(
         "params": param_counts(model),
         "precision": precision,
         "device": device_description(),
-        "cpu_cores": os.cpu_count(),
+        "hardware": hardware(),
         "resumed_at": state["resumed_at"],
         "n_train": len(data.train) - len(y_val),
         "n_val": len(y_val),
