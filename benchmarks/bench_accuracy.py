@@ -151,7 +151,9 @@ def phase_baseline(args: argparse.Namespace) -> dict:
     def compiled(epochs: int):
         model = first_release_quick_cnn(float(x.mean()), float(x.std()))
         lr = keras.optimizers.schedules.CosineDecay(2e-3, epochs * steps, alpha=0.05)
-        model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", ["accuracy"])
+        model.compile(
+            keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
         return model
 
     # How long an epoch takes here, then as many epochs as fit in the recipe's wall time.
