@@ -13,6 +13,7 @@ from reportgen.config import LANGS, Config, load_config
 from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
+from reportgen.runs.own import INPUT_SCALES, STARTER
 from reportgen.tfenv import quiet_imports
 
 
@@ -44,6 +45,23 @@ def _common_flags() -> argparse.ArgumentParser:
         "--budget",
         help="train the missing runs within this time on this machine, e.g. 45m, 2h "
         "(default: the profile's epochs)",
+    )
+    g.add_argument(
+        "--model",
+        nargs="?",
+        const=STARTER,
+        help="your own CNN: a .py with build_model(input_shape, num_classes), or a trained "
+        f".keras model (default {STARTER}; with init: write a starter there)",
+    )
+    g.add_argument(
+        "--history",
+        help="with a trained .keras model: its training curves (History.history as JSON, or "
+        "CSVLogger's CSV)",
+    )
+    g.add_argument(
+        "--model-input",
+        choices=INPUT_SCALES,
+        help="with a trained .keras model: the pixel range it was trained on (default 0-255)",
     )
     g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
     g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")

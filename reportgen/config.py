@@ -42,6 +42,9 @@ class TrainingConfig:
     budget: str = (
         ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": the profile's epochs
     )
+    model: str = ""  # the student's own CNN: a .py with build_model, or a trained .keras
+    history: str = ""  # a trained model's History.history JSON or CSVLogger CSV
+    model_input: str = "0-255"  # the pixel range a trained model expects: "0-255" or "0-1"
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ FLAGS: dict[tuple[str, str], str] = {
     ("data", "val_fraction"): "val_fraction",
     ("training", "profile"): "profile",
     ("training", "budget"): "budget",
+    ("training", "model"): "model",
+    ("training", "history"): "history",
+    ("training", "model_input"): "model_input",
     ("kaggle", "public"): "kaggle_public",
     ("kaggle", "private"): "kaggle_private",
     ("explain", "filter_layer"): "filter_layer",

@@ -1,5 +1,7 @@
 """Training what a report needs: runs in the cache are read, the others trained, in the order
-and for the epochs of a budget plan when there is a budget (runs/plan.py)."""
+and for the epochs of a budget plan when there is a budget (runs/plan.py). A student's
+trained model (an imported run) is never trained: it is imported first, outside the plan,
+and the budget is shared out over the runs that train."""
 
 from __future__ import annotations
 
@@ -56,7 +58,13 @@ def make_planner(
     measure_one: Measure = measure,
 ) -> Planner:
     """specs: every run the report needs (they all count for the shares, so that a run's share
-    does not depend on what happens to be cached); the cached ones are not measured."""
+    does not depend on what happens to be cached; an imported run does not count, as it never
+    trains); the cached ones are not measured."""
+    imported = {s.role for s in specs.values() if s.imported}
+    specs = {k: s for k, s in specs.items() if not s.imported}
+    role_shares = budget.role_shares
+    if imported:
+        role_shares = shares_without(role_shares, imported - {s.role for s in specs.values()})
     missing = {k: s for k, s in specs.items() if not store.has(s, data)}
     if missing:
         report.log("measuring how fast this machine trains (a few seconds a model)")
@@ -64,10 +72,29 @@ def make_planner(
     return Planner(
         budget=budget,
         specs=missing,
-        shares=run_shares(specs, budget.role_shares),
+        shares=run_shares(specs, role_shares),
         costs=measure_all(missing, data, measure_one),
         fixed_epochs=fixed,
     )
+
+
+def shares_without(role_shares: Mapping[str, float], roles: set[str]) -> dict[str, float]:
+    """The role shares with those of roles given to the others, in proportion (the imported
+    CNN's share goes to the runs that train)."""
+    kept = {r: v for r, v in role_shares.items() if r not in roles}
+    scale = sum(role_shares.values()) / (sum(kept.values()) or 1.0)
+    return {r: v * scale for r, v in kept.items()}
+
+
+def check_own_models(specs: Mapping[str, RunSpec]) -> None:
+    """Build the student's model of every spec once, before anything is trained or written:
+    a bad file is one line now, not a failure halfway through the plan."""
+    users = {s.model.user for s in specs.values() if s.model.user is not None}
+    if users:
+        from reportgen.runs.user_model import check_user_model
+
+        for user in sorted(users, key=lambda u: (u.weights, u.sha256)):
+            check_user_model(user)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -96,6 +123,12 @@ def train_runs(
     start = clock()
     runs = {k: store.get(s, data) for k, s in specs.items() if store.has(s, data)}
     todo = [k for k in specs if k not in runs]
+    if not todo:
+        return runs
+    check_own_models({k: specs[k] for k in todo})
+    for key in [k for k in todo if specs[k].imported]:
+        runs[key] = store.ensure(specs[key], data, report, f"{specs[key].name} (imported)")
+        todo.remove(key)
     if not todo:
         return runs
     if budget is None:
