@@ -25,7 +25,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _common_flags() -> argparse.ArgumentParser:
+def _common_flags(init: bool = False) -> argparse.ArgumentParser:
+    """The settings every command takes. init: `--model` alone names the starter file that
+    init writes (elsewhere --model needs its file)."""
     p = _Parser(add_help=False)
     g = p.add_argument_group("settings (override reportgen.toml)")
     g.add_argument("--student-id", help="student ID, e.g. R05942017")
@@ -48,10 +50,12 @@ def _common_flags() -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--model",
-        nargs="?",
-        const=STARTER,
-        help="your own CNN: a .py with build_model(input_shape, num_classes), or a trained "
-        f".keras model (default {STARTER}; with init: write a starter there)",
+        nargs="?" if init else None,
+        const=STARTER if init else None,
+        help=f"write a starter CNN there and use it (default {STARTER})"
+        if init
+        else "your own CNN: a .py with build_model(input_shape, num_classes), or a trained "
+        ".keras model",
     )
     g.add_argument(
         "--history",
@@ -117,7 +121,9 @@ def parser() -> argparse.ArgumentParser:
     )
     k.add_argument("pdf", nargs="?", help="the PDF to check (default: the configured output)")
     i = sub.add_parser(
-        "init", parents=[common], help="write reportgen.toml, answers/ and a .gitignore"
+        "init",
+        parents=[_common_flags(init=True)],
+        help="write reportgen.toml, answers/ and a .gitignore",
     )
     i.add_argument(
         "--ci",

@@ -24,6 +24,7 @@ from reportgen.errors import UserError
 from reportgen.runs.history import read_history
 from reportgen.runs.own import own_model
 from tests.conftest import _shared_dir
+from tests.helpers import share_runs
 
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--quiet"]
 
@@ -346,15 +347,6 @@ BAD_PY = {
 }
 
 
-@pytest.fixture
-def empty_project(tmp_path, monkeypatch):
-    root = tmp_path / "project"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
-    return root
-
-
 def refused(capsys, root: Path, argv: list[str], given: set[str]) -> str:
     """The build exits 2 with one line and writes nothing into the project."""
     assert main(["build", *FLAGS, *argv]) == 2
@@ -366,15 +358,15 @@ def refused(capsys, root: Path, argv: list[str], given: set[str]) -> str:
 
 
 @pytest.mark.parametrize("case", BAD_PY)
-def test_a_bad_architecture_file_is_one_line(empty_project, capsys, case):
+def test_a_bad_architecture_file_is_one_line(project, capsys, case):
     source, needle = BAD_PY[case]
-    (empty_project / "bad.py").write_text(source, encoding="utf-8")
-    line = refused(capsys, empty_project, ["--model", "bad.py"], {"bad.py"})
+    (project / "bad.py").write_text(source, encoding="utf-8")
+    line = refused(capsys, project, ["--model", "bad.py"], {"bad.py"})
     assert needle in line and "bad.py" in line
 
 
-def test_debug_shows_where_build_model_raised(empty_project, capsys):
-    (empty_project / "bad.py").write_text(BAD_PY["raises"][0], encoding="utf-8")
+def test_debug_shows_where_build_model_raised(project, capsys):
+    (project / "bad.py").write_text(BAD_PY["raises"][0], encoding="utf-8")
     assert main(["build", *FLAGS, "--model", "bad.py", "--debug"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" in err and "my bug" in err and 'bad.py", line 5' in err
@@ -408,26 +400,26 @@ class _Twice:  # a custom layer class, made when keras is imported
         ("custom", "has a custom layer (Twice)"),
     ],
 )
-def test_a_bad_keras_file_is_one_line(empty_project, capsys, case, needle):
+def test_a_bad_keras_file_is_one_line(project, capsys, case, needle):
     import keras
 
-    path = empty_project / "bad.keras"
+    path = project / "bad.keras"
     if case == "garbage":
         path.write_bytes(b"not a model")
     elif case == "lambda":
         _saved(path, keras.layers.Lambda(lambda t: t / 255))
     else:
         _saved(path, _Twice.layer())
-    line = refused(capsys, empty_project, ["--model", "bad.keras"], {"bad.keras"})
+    line = refused(capsys, project, ["--model", "bad.keras"], {"bad.keras"})
     assert needle in line and "bad.keras" in line
 
 
-def test_a_bad_history_is_one_line(empty_project, capsys, models):
-    shutil.copy(models / "res.keras", empty_project / "res.keras")
+def test_a_bad_history_is_one_line(project, capsys, models):
+    shutil.copy(models / "res.keras", project / "res.keras")
     text = '{"loss": [2, 1], "accuracy": [0.1, 0.2], "val_loss": [2], "val_accuracy": [0.1]}'
-    (empty_project / "h.json").write_text(text, encoding="utf-8")
+    (project / "h.json").write_text(text, encoding="utf-8")
     given = {"res.keras", "h.json"}
-    line = refused(capsys, empty_project, ["--model", "res.keras", "--history", "h.json"], given)
+    line = refused(capsys, project, ["--model", "res.keras", "--history", "h.json"], given)
     assert "h.json" in line and "different lengths" in line
 
 
@@ -463,18 +455,11 @@ def test_an_imported_model_is_not_planned_and_gives_its_share_away(tmp_path):
 
 
 @pytest.fixture
-def project(tiny_project, tmp_path, monkeypatch, models):
+def own_project(project, tiny_project, models):
     """A project folder whose runs/ is the tests' shared one, with the model files in it."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shared_runs = tiny_project.config.runs_dir
-    shared_runs.mkdir(parents=True, exist_ok=True)
-    (root / "runs").symlink_to(shared_runs, target_is_directory=True)
     for name in ("odd.py", "res.keras", "history.json"):
-        shutil.copy(models / name, root / name)
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
-    return root
+        shutil.copy(models / name, project / name)
+    return share_runs(project, tiny_project)
 
 
 def section_facts(root: Path, module: str) -> dict:
@@ -483,7 +468,8 @@ def section_facts(root: Path, module: str) -> dict:
     return json.loads(found[0].read_text(encoding="utf-8"))
 
 
-def test_a_sequential_user_model_builds_the_whole_report(project, capsys):
+def test_a_sequential_user_model_builds_the_whole_report(own_project, capsys):
+    project = own_project
     assert main(["build", *FLAGS, "--model", "odd.py", "--lang", "en"]) == 0
     assert main(["check", *FLAGS]) == 0
     q1 = section_facts(project, "q1_cnn")["facts"]
@@ -499,7 +485,8 @@ def test_a_sequential_user_model_builds_the_whole_report(project, capsys):
     assert (q8["layer"], q8["cam_layer"]) == ("Conv.B", "relu>b")
 
 
-def test_a_trained_keras_model_builds_the_report_with_and_without_history(project, capsys):
+def test_a_trained_keras_model_builds_the_report_with_and_without_history(own_project, capsys):
+    project = own_project
     argv = [*FLAGS, "--model", "res.keras", "--history", "history.json"]
     assert main(["build", *argv]) == 0
     assert main(["check", *FLAGS]) == 0
