@@ -5,7 +5,9 @@
 
 1. Plans the whole report's training (CNN, DNN, q3's runs) for the budget on this machine, as
    `reportgen build --budget` would, and prints the plan.
-2. Trains the report's CNN for its planned epochs (a fresh run store under /tmp).
+2. Trains the report's CNN for its planned epochs (a fresh run store under /tmp; with
+   --project DIR, the run store of that project, where a finished `build --budget` left it,
+   is used, and its CNN run is read back instead of trained again).
 3. Trains the first release's quick CNN (3 conv blocks 16/32/64, Adam 2e-3 with cosine decay,
    Keras augmentation layers, batch 64, early stopping with patience 4 and the best epoch's
    weights) for as many epochs as fit in the wall time that step 2 took.
@@ -48,7 +50,7 @@ def phase_recipe(args: argparse.Namespace) -> dict:
     from reportgen.progress import reporter
     from reportgen.runs.execute import describe, make_planner
 
-    root = Path(tempfile.mkdtemp(prefix="bench-accuracy-"))
+    root = Path(args.project) if args.project else Path(tempfile.mkdtemp(prefix="bench-acc-"))
     proj = project(args, root)
     budget = proj.budget
     specs = proj.all_runs()
@@ -56,18 +58,23 @@ def phase_recipe(args: argparse.Namespace) -> dict:
     with reporter(quiet=True) as report:
         planner = make_planner(proj.store, proj.data, specs, budget, report)
     probe_seconds = time.monotonic() - start
-    plan = planner.plan(list(planner.specs), budget.seconds - probe_seconds)
-    lines = describe(plan)
     cnn = cnn_run(proj.profile, proj.config)
     key = cnn.key(proj.data.fingerprint)
-    planned = next(r for r in plan.runs if r.key == key)
+    if key in planner.specs:
+        plan = planner.plan(list(planner.specs), budget.seconds - probe_seconds)
+        lines = describe(plan)
+        planned = next(r for r in plan.runs if r.key == key)
+        spec, planned_seconds = planned.spec, planned.seconds
+    else:  # trained by `build --budget` in that project: read back
+        lines = [f"the CNN is in {proj.store.root} already (trained by a build with a budget)"]
+        spec, planned_seconds = cnn, float("nan")
     with reporter(quiet=not args.progress) as report:
-        run = proj.store.ensure(planned.spec, proj.data, report, "recipe cnn")
+        run = proj.store.ensure(spec, proj.data, report, "recipe cnn")
     m = run.metrics
     return {
         "plan": lines,
         "probe_seconds": probe_seconds,
-        "planned_seconds": planned.seconds,
+        "planned_seconds": planned_seconds,
         "epochs": m["epochs_run"],
         "train_seconds": m["train_seconds"],
         "val_accuracy": m["val_accuracy"],
@@ -176,6 +183,8 @@ def child(phase: str, args: argparse.Namespace, extra: list[str]) -> dict:
     argv += ["--budget", args.budget, "--profile", args.profile, *extra]
     if args.progress:
         argv.append("--progress")
+    if args.project:
+        argv += ["--project", args.project]
     out = subprocess.run(argv, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -188,6 +197,7 @@ def main() -> None:
     parser.add_argument("--phase", choices=("recipe", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--progress", action="store_true", help="show training progress")
+    parser.add_argument("--project", help="a project folder whose runs/ to use (and fill)")
     args = parser.parse_args()
     if args.phase:
         result = phase_recipe(args) if args.phase == "recipe" else phase_baseline(args)

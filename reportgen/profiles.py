@@ -27,7 +27,8 @@ class ModelShape:
     filters: tuple[int, ...]
     convs_per_block: int
     dense_units: int
-    dropout: float
+    dropout: float  # after the dense layer
+    block_dropout: float  # after the last conv block; block b of n gets b/n of it
     head: Literal["flatten", "gap"]
 
 

@@ -36,7 +36,8 @@ from keras import layers
 FILTERS = $filters  # one block per entry: its number of filters (more: wider, slower)
 CONVS_PER_BLOCK = $convs_per_block  # 3x3 convolutions in each block
 DENSE_UNITS = $dense_units  # the hidden dense layer's width
-DROPOUT = $dropout  # the dense layer's rate; block b of n has DROPOUT * b / n
+DROPOUT = $dropout  # the rate after the dense layer
+BLOCK_DROPOUT = $block_dropout  # after the last block; block b of n has BLOCK_DROPOUT * b / n
 SPACE_TO_DEPTH = $space_to_depth  # each 2x2 patch becomes 4 channels: 4x fewer positions, faster
 GLOBAL_POOLING = $global_pooling  # True: average each feature map (fewer weights than Flatten)
 
@@ -56,7 +57,7 @@ def build_model(input_shape, num_classes):
             x = layers.BatchNormalization(name=f"block{b}_bn{c}")(x)
             x = layers.Activation("relu", name=f"block{b}_relu{c}")(x)
         x = layers.MaxPooling2D(2, name=f"block{b}_pool")(x)
-        x = layers.Dropout(DROPOUT * b / len(FILTERS), name=f"block{b}_dropout")(x)
+        x = layers.Dropout(BLOCK_DROPOUT * b / len(FILTERS), name=f"block{b}_dropout")(x)
     if GLOBAL_POOLING:
         x = layers.GlobalAveragePooling2D(name="gap")(x)
     else:
@@ -80,6 +81,7 @@ def starter_text(path: str, shape: ModelShape | None = None) -> str:
         convs_per_block=shape.convs_per_block,
         dense_units=shape.dense_units,
         dropout=shape.dropout,
+        block_dropout=shape.block_dropout,
         space_to_depth=shape.stem == "s2d",
         global_pooling=shape.head == "gap",
     )

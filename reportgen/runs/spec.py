@@ -56,7 +56,8 @@ class ModelSpec:
     filters: tuple[int, ...]  # the CNN's conv blocks; the DNN is sized to match its params
     convs_per_block: int
     dense_units: int
-    dropout: float
+    dropout: float  # after the dense layer
+    block_dropout: float = 0.0  # after the last conv block, less after earlier ones
     batch_norm: bool = True
     stem: Literal["conv", "s2d"] = "conv"
     head: Literal["flatten", "gap"] = "flatten"
@@ -142,6 +143,7 @@ def cnn_model(profile: Profile) -> ModelSpec:
         convs_per_block=shape.convs_per_block,
         dense_units=shape.dense_units,
         dropout=shape.dropout,
+        block_dropout=shape.block_dropout,
         stem=shape.stem,
         head=shape.head,
     )
