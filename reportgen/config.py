@@ -10,10 +10,11 @@ from typing import Any
 
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
+from reportgen.text import languages
 
 CONFIG_FILE = "reportgen.toml"
 STUDENT_ID = re.compile(r"^[A-Z][A-Z0-9]{8}$")
-LANGS = ("zh", "en")
+LANGS = languages()  # the folders of templates/text with a words.toml
 
 
 @dataclass(frozen=True)

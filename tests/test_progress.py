@@ -75,3 +75,15 @@ def test_an_epoch_line_shows_the_epochs_own_time_and_the_eta_at_the_pace_so_far(
     assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: 200/400 in 20 s, ETA 20 s"
     report.done(task)
     assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: done, 200/400 in 20 s"
+
+
+def test_the_training_plan_line_is_a_share_and_minutes(monkeypatch):
+    """The plan advances by planned seconds: a line read `108.19874848970143/2346 in 213 s`."""
+    clock = Clock()
+    monkeypatch.setattr("reportgen.progress.time.monotonic", clock)
+    out = io.StringIO()
+    report = LineReporter(out, interval=0.0)
+    task = report.task("training plan (45m)", total=2346)
+    clock.now += 1200.0
+    report.advance(task, 1173.0)
+    assert out.getvalue().splitlines()[-1] == "training plan (45m): 50% in 20 min, ETA 20 min"

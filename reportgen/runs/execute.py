@@ -144,7 +144,10 @@ def train_runs(
     plan = planner.plan(todo, budget.seconds - (clock() - start))
     report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
     keys = [r.key for r in plan.runs]
-    overall = report.task(f"training plan ({budget.text})", total=max(1, round(plan.seconds)))
+    overall = report.task(
+        f"training plan ({budget.text}, {plan.seconds / 60:.0f} min planned)",
+        total=max(1, round(plan.seconds)),
+    )
     for i, key in enumerate(keys, start=1):
         if i > 1:  # the time really left decides, at least one epoch
             plan = planner.plan(keys[i - 1 :], budget.seconds - (clock() - start), strict=False)
