@@ -42,7 +42,7 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
     dense = [lyr for lyr in _of(model, keras.layers.Dense) if lyr.name != "logits"]
 
     def rates(part: list[Any]) -> list[float]:
-        return [round(float(lyr.rate), 4) for lyr in part if isinstance(lyr, keras.layers.Dropout)]
+        return [round(float(lyr.rate), 3) for lyr in part if isinstance(lyr, keras.layers.Dropout)]
 
     image = [int(d) for d in model.inputs[0].shape[1:3]]
     s2d = next((lyr for lyr in layers if lyr.name == "s2d_merge"), None)

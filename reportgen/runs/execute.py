@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportgen.data.types import Dataset
 from reportgen.progress import Reporter
@@ -27,23 +27,35 @@ class Budget:
 
 @dataclass(frozen=True)
 class Planner:
-    """What a plan is made from, measured once: each missing run's share and cost, and the
-    length of the interrupted runs (they resume the schedule they started)."""
+    """What a plan is made from, measured once: each missing run's share and cost, the
+    length of the interrupted runs (they resume the schedule they started) and of the roles
+    with a run in the cache (q3's missing cells train as long as its cached ones)."""
 
     budget: Budget
     specs: Mapping[str, RunSpec]  # the runs to train
     shares: Mapping[str, float]
     costs: Mapping[str, Cost]
     fixed_epochs: Mapping[str, int]
+    role_epochs: Mapping[str, int] = field(default_factory=dict)
 
-    def plan(self, keys: list[str], seconds_left: float, strict: bool = True) -> Plan:
+    def plan(
+        self,
+        keys: list[str],
+        seconds_left: float,
+        strict: bool = True,
+        role_epochs: Mapping[str, int] | None = None,
+    ) -> Plan:
+        """role_epochs: the lengths of roles with a run trained since (added to the cached)."""
+        lengths = {**self.role_epochs, **(role_epochs or {})}
+        fixed = {k: lengths[self.specs[k].role] for k in keys if self.specs[k].role in lengths}
+        fixed |= {k: e for k, e in self.fixed_epochs.items() if k in keys}
         return plan_runs(
             {k: self.specs[k] for k in keys},
             self.shares,
             self.costs,
             self.budget.seconds,
             seconds_left,
-            {k: e for k, e in self.fixed_epochs.items() if k in keys},
+            fixed,
             self.budget.text,
             strict,
         )
@@ -69,12 +81,19 @@ def make_planner(
     if missing:
         report.log("measuring how fast this machine trains (a few seconds a model)")
     fixed = {k: e for k, s in missing.items() if (e := store.partial_epochs(s, data)) is not None}
+    cached_roles = {s.role: k for k, s in specs.items() if k not in missing}
+    roles = {s.role for s in missing.values()}
     return Planner(
         budget=budget,
         specs=missing,
         shares=run_shares(specs, role_shares),
         costs=measure_all(missing, data, measure_one),
         fixed_epochs=fixed,
+        role_epochs={
+            role: store.get(specs[k], data).spec.epochs
+            for role, k in cached_roles.items()
+            if role in roles
+        },
     )
 
 
@@ -144,13 +163,15 @@ def train_runs(
     plan = planner.plan(todo, budget.seconds - (clock() - start))
     report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
     keys = [r.key for r in plan.runs]
+    trained: dict[str, int] = {}  # role -> epochs, of the runs trained so far
     overall = report.task(
         f"training plan ({budget.text}, {plan.seconds / 60:.0f} min planned)",
         total=max(1, round(plan.seconds)),
     )
     for i, key in enumerate(keys, start=1):
         if i > 1:  # the time really left decides, at least one epoch
-            plan = planner.plan(keys[i - 1 :], budget.seconds - (clock() - start), strict=False)
+            left = budget.seconds - (clock() - start)
+            plan = planner.plan(keys[i - 1 :], left, strict=False, role_epochs=trained)
         planned = next(r for r in plan.runs if r.key == key)
         per_step = planned.seconds / max(1, planned.spec.epochs * _steps(planned.spec, data))
         runs[key] = store.ensure(
@@ -160,6 +181,7 @@ def train_runs(
             f"run {i}/{len(keys)} {planned.spec.name}",
             lambda: report.advance(overall, per_step),  # noqa: B023 (used before the next run)
         )
+        trained.setdefault(planned.spec.role, planned.spec.epochs)
     report.done(overall)
     return runs
 
