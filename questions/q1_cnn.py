@@ -1,16 +1,19 @@
-"""The CNN: its layers, how it was trained, how accurate it is, and its training curves."""
+"""The CNN: its layers, how it was trained, how accurate it is, and its training curves.
+With --model, the student's own CNN: described from its layers whatever their shape, and, when
+it was trained elsewhere (a .keras file), with the curves of its history if one was given."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from questions._runs import cnn_only
+from questions._runs import cnn_only, own_model_params
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.training import run_facts, setup_facts
 from reportgen.plots.training import curves_figure
 from reportgen.profiles import Profile
-from reportgen.sections import Figure, Section, Text
+from reportgen.runs.run import Run
+from reportgen.sections import Block, Figure, Section, Text
 from reportgen.tables import layer_table
 
 MODULE = "q1_cnn"
@@ -20,7 +23,10 @@ runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:
-    return {"kaggle": {"public": config.kaggle.public, "private": config.kaggle.private}}
+    return {
+        "kaggle": {"public": config.kaggle.public, "private": config.kaggle.private},
+        "own": own_model_params(config),
+    }
 
 
 def kaggle_facts(kaggle: dict[str, float | None], val_accuracy: float) -> dict[str, Any]:
@@ -32,28 +38,46 @@ def kaggle_facts(kaggle: dict[str, float | None], val_accuracy: float) -> dict[s
     return {**kaggle, "board": board, "score": score, "gap": gap}
 
 
-def answer(ctx: Context) -> Section:
-    run = ctx.runs["cnn"]
-    facts = run_facts(run, ctx.data.train.images)
-    results = facts["results"]
-    facts.update(
-        setup=setup_facts(run, ctx.data.train.images),
-        kaggle=kaggle_facts(ctx.params["kaggle"], results["val_accuracy"]),
-        gap_final=results["final_train_accuracy"] - results["val_accuracy_plain"],
-    )
+def cnn_setup(run: Run, train_images: Any) -> dict[str, Any]:
+    """How reportgen trained the run; of a model trained elsewhere, only the hold-out it is
+    measured on (no recipe of reportgen's applies to it)."""
+    if run.spec.imported:
+        return {"val_fraction": run.spec.val_fraction, "augment": None}
+    return setup_facts(run, train_images)
+
+
+def curves(ctx: Context, run: Run, best_epoch: int | None) -> Block:
+    """The training curves, or (a trained model given without its history) what to pass to
+    show them."""
     w = ctx.words[MODULE]
+    if not run.history:
+        return Text(w["no_curves"].format(file=ctx.params["own"]["file"]), part=CURVES)
     curves_figure(
         run.history,
         ctx.figure_path("cnn_curves.png"),
         words=ctx.words["plots"]["training"],
-        best_epoch=results["best_epoch"],
+        best_epoch=best_epoch,
+    )
+    return Figure(file="cnn_curves.png", caption=w["curves"], part=CURVES)
+
+
+def answer(ctx: Context) -> Section:
+    run = ctx.runs["cnn"]
+    facts = run_facts(run, ctx.data.train.images)
+    results = facts["results"]
+    final_train = results["final_train_accuracy"]
+    facts.update(
+        own=ctx.params["own"],
+        setup=cnn_setup(run, ctx.data.train.images),
+        kaggle=kaggle_facts(ctx.params["kaggle"], results["val_accuracy"]),
+        gap_final=None if final_train is None else final_train - results["val_accuracy_plain"],
     )
     return Section(
         module=MODULE,
         facts=facts,
         blocks=[
-            layer_table(facts["layers"], results["params"], ctx.words, w["table"]),
+            layer_table(facts["layers"], results["params"], ctx.words, ctx.words[MODULE]["table"]),
             Text(ctx.draft(facts)),
-            Figure(file="cnn_curves.png", caption=w["curves"], part=CURVES),
+            curves(ctx, run, results["best_epoch"]),
         ],
     )

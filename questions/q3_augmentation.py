@@ -8,13 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import ablation_name, ablation_runs
+from questions._runs import ablation_name, ablation_runs, own_model_params
 from reportgen.classes import IMAGE_SIZE
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.facts.training import (
     NEAR_MIN,
     augment_facts,
+    has_batch_norm,
     history_facts,
     normalization_stats,
     pixel_range,
@@ -38,7 +39,7 @@ def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:
-    return {"seeds": list(profile.seeds)}
+    return {"seeds": list(profile.seeds), "own": own_model_params(config)}
 
 
 def cell_facts(grid: Grid, seeds: list[int]) -> list[dict[str, Any]]:
@@ -135,7 +136,7 @@ def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
         "norm_mean": stats[0] if stats else None,
         "norm_std": stats[1] if stats else None,
         "n_train": int(norm_run.metrics.get("n_train", 0)),
-        "batch_norm": norm_run.spec.model.batch_norm,
+        "batch_norm": has_batch_norm(norm_run),
         "augment": augment_facts(grid[(True, True)][0].spec.augment),
         "pixel_range": pixel_range(train_images),
         "image_size": IMAGE_SIZE,
@@ -196,7 +197,7 @@ def accuracy_table(facts: dict[str, Any], w: Words) -> Table:
 def answer(ctx: Context) -> Section:
     seeds = list(ctx.params["seeds"])
     grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
-    facts = ablation_facts(grid, seeds, ctx.data.train.images)
+    facts = {**ablation_facts(grid, seeds, ctx.data.train.images), "own": ctx.params["own"]}
     w, plot_words = ctx.words[MODULE], ctx.words["plots"]["training"]
     near = pct(facts["near_min"], 0)
     val_loss_figure(

@@ -13,6 +13,7 @@ from reportgen.config import LANGS, Config, load_config
 from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
+from reportgen.runs.own import INPUT_SCALES, STARTER
 from reportgen.tfenv import quiet_imports
 
 
@@ -24,7 +25,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _common_flags() -> argparse.ArgumentParser:
+def _common_flags(init: bool = False) -> argparse.ArgumentParser:
+    """The settings every command takes. init: `--model` alone names the starter file that
+    init writes (elsewhere --model needs its file)."""
     p = _Parser(add_help=False)
     g = p.add_argument_group("settings (override reportgen.toml)")
     g.add_argument("--student-id", help="student ID, e.g. R05942017")
@@ -44,6 +47,25 @@ def _common_flags() -> argparse.ArgumentParser:
         "--budget",
         help="train the missing runs within this time on this machine, e.g. 45m, 2h "
         "(default: the profile's epochs)",
+    )
+    g.add_argument(
+        "--model",
+        nargs="?" if init else None,
+        const=STARTER if init else None,
+        help=f"write a starter CNN there and use it (default {STARTER})"
+        if init
+        else "your own CNN: a .py with build_model(input_shape, num_classes), or a trained "
+        ".keras model",
+    )
+    g.add_argument(
+        "--history",
+        help="with a trained .keras model: its training curves (History.history as JSON, or "
+        "CSVLogger's CSV)",
+    )
+    g.add_argument(
+        "--model-input",
+        choices=INPUT_SCALES,
+        help="with a trained .keras model: the pixel range it was trained on (default 0-255)",
     )
     g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
     g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")
@@ -99,7 +121,9 @@ def parser() -> argparse.ArgumentParser:
     )
     k.add_argument("pdf", nargs="?", help="the PDF to check (default: the configured output)")
     i = sub.add_parser(
-        "init", parents=[common], help="write reportgen.toml, answers/ and a .gitignore"
+        "init",
+        parents=[_common_flags(init=True)],
+        help="write reportgen.toml, answers/ and a .gitignore",
     )
     i.add_argument(
         "--ci",

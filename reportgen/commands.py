@@ -142,7 +142,7 @@ def cmd_train(config: Config, args: argparse.Namespace) -> int:
     with reporter(args.quiet) as report:
         runs = project.train(specs, report, budget)
     for key, run in runs.items():
-        state = "cached" if key in cached else "trained"
+        state = "cached" if key in cached else ("imported" if run.spec.imported else "trained")
         print(
             f"{run.spec.name}\t{key}\t{state}\t{run.spec.epochs} epochs\t"
             f"val_accuracy {run.metrics['val_accuracy']:.4f}"
@@ -164,6 +164,9 @@ def _print_plan(project: Project, specs: dict, budget, args: argparse.Namespace)
             print(line)
     if cached:
         print(f"cached, reused whatever the budget: {', '.join(cached)}")
+    imported = [s.name for s in specs.values() if s.imported and s.name not in cached]
+    if imported:
+        print(f"imported from your trained model, not trained: {', '.join(imported)}")
     return 0
 
 
@@ -241,16 +244,23 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
     """Write what a project lacks (reportgen.toml, answers/README.md, .gitignore lines, with
     --ci github the workflow), then say what to commit."""
     from reportgen import init
+    from reportgen.starter import write_starter
 
     toml = config.root / CONFIG_FILE
     workflow = config.root / init.WORKFLOW_PATH if args.ci else None
-    if toml.exists() and (workflow is None or workflow.exists()):
-        also = f"; so does {workflow}" if workflow else ""
+    starter = args.model if args.model and args.model.endswith(".py") else None
+    wanted = [p for p in (workflow, starter and config.root / starter) if p]
+    if toml.exists() and all(p.exists() for p in wanted):
+        also = "".join(f"; so does {p}" for p in wanted)
         raise UserError(f"{toml} exists already{also}; edit it, or remove it to start over")
     wrote = []
     if not toml.exists():
         toml.write_text(init.config_text(config), encoding="utf-8")
         wrote.append(CONFIG_FILE)
+    elif starter and config.training.model != starter:
+        print(f'set model = "{starter}" in the [training] table of {CONFIG_FILE} to use it')
+    if starter and write_starter(config.root, starter):
+        wrote.append(f"{starter} (your CNN: edit it, then `reportgen build`)")
     if init.write_answers_guide(config.answers_dir):
         wrote.append(f"{config.answers_dir.name}/README.md")
     if init.write_gitignore(config.root):

@@ -10,10 +10,11 @@ from typing import Any
 
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
+from reportgen.text import languages
 
 CONFIG_FILE = "reportgen.toml"
 STUDENT_ID = re.compile(r"^[A-Z][A-Z0-9]{8}$")
-LANGS = ("zh", "en")
+LANGS = languages()  # the folders of templates/text with a words.toml
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class TrainingConfig:
     budget: str = (
         ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": the profile's epochs
     )
+    model: str = ""  # the student's own CNN: a .py with build_model, or a trained .keras
+    history: str = ""  # a trained model's History.history JSON or CSVLogger CSV
+    model_input: str = "0-255"  # the pixel range a trained model expects: "0-255" or "0-1"
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ FLAGS: dict[tuple[str, str], str] = {
     ("data", "val_fraction"): "val_fraction",
     ("training", "profile"): "profile",
     ("training", "budget"): "budget",
+    ("training", "model"): "model",
+    ("training", "history"): "history",
+    ("training", "model_input"): "model_input",
     ("kaggle", "public"): "kaggle_public",
     ("kaggle", "private"): "kaggle_private",
     ("explain", "filter_layer"): "filter_layer",

@@ -37,6 +37,9 @@ val_fraction = {val_fraction}
 [training]
 profile = "{profile}"        # tiny, quick or full
 budget = "{budget}"              # e.g. "45m": train within this time here; empty: the profile's epochs
+model = "{model}"               # your own CNN: a .py with build_model (init --model writes one) or a trained .keras; empty: reportgen's
+history = "{history}"             # with a trained .keras: its History.history JSON or CSVLogger CSV
+model_input = "{model_input}"      # with a trained .keras: the pixels it was trained on, 0-255 or 0-1
 
 [kaggle]
 # public = 0.70
@@ -76,6 +79,9 @@ def config_text(config: Config) -> str:
         val_fraction=config.data.val_fraction,
         profile=config.training.profile,
         budget=config.training.budget,
+        model=config.training.model,
+        history=config.training.history,
+        model_input=config.training.model_input,
         filter_layer=config.explain.filter_layer,
     )
 
@@ -141,6 +147,10 @@ def commit_advice(config: Config) -> list[str]:
     data = config.data.path
     if data and not Path(data).is_absolute():
         lines.append(f"  and your data ({data}): the build reads it to fingerprint the runs")
+    t = config.training
+    own = [p for p in (t.model, t.history) if p and not Path(p).is_absolute()]
+    if own:
+        lines.append(f"  and your model ({', '.join(own)}): the runs that use it are keyed by it")
     return lines
 
 

@@ -119,6 +119,11 @@ class _Line:
         return (self.seconds_before + elapsed) / steps * (self.total - self.completed)
 
 
+def _duration(seconds: float) -> str:
+    """ "73 s" under ten minutes, "71 min" above."""
+    return f"{seconds:.0f} s" if seconds < 600 else f"{seconds / 60:.0f} min"
+
+
 class LineReporter(Reporter):
     """Plain lines where stderr is no terminal (a log file, CI, a notebook's `!reportgen`),
     where bars cannot redraw: a line when a task starts, when it ends, and at most one
@@ -133,14 +138,19 @@ class LineReporter(Reporter):
         print(message, file=self.stream, flush=True)
 
     def _status(self, line: _Line, eta: bool = True) -> str:
-        """ "epoch 9/10: 120/404 in 31 s, ETA 73 s": this epoch's own steps and seconds."""
+        """ "epoch 9/10: 120/404 in 31 s, ETA 73 s": this epoch's own steps and seconds. A
+        task advanced by fractions (the training plan, in planned seconds) shows a percentage."""
         elapsed = time.monotonic() - line.start
         if not line.total:
-            return f"{line.description}: {line.completed} in {elapsed:.0f} s"
-        text = f"{line.description}: {line.completed}/{line.total} in {elapsed:.0f} s"
+            return f"{line.description}: {line.completed} in {_duration(elapsed)}"
+        if isinstance(line.completed, float):
+            done = f"{100 * line.completed / line.total:.0f}%"
+        else:
+            done = f"{line.completed}/{line.total}"
+        text = f"{line.description}: {done} in {_duration(elapsed)}"
         left = line.eta(elapsed) if eta else None
         if left is not None and line.completed > 0:
-            text += f", ETA {left:.0f} s"
+            text += f", ETA {_duration(left)}"
         return text
 
     def task(self, description: str, total: int | None) -> Any:

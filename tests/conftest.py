@@ -18,6 +18,16 @@ def _shared_dir(tmp_path_factory, name):
     return folder
 
 
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """An empty project folder: the test's working folder, with a fingerprint cache of its own."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    return root
+
+
 @pytest.fixture(scope="session")
 def tiny_project_factory(tmp_path_factory):
     """Projects on the embedded synthetic data with the tiny profile, all sharing one runs/."""

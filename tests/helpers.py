@@ -41,6 +41,14 @@ def tiny_spec(name: str = "tiny", epochs: int = 2, **changes) -> RunSpec:
     return spec.with_(**changes)
 
 
+def share_runs(root: Path, tiny_project) -> Path:
+    """root/runs made the tests' shared run store (each run trained once per session)."""
+    shared = tiny_project.config.runs_dir
+    shared.mkdir(parents=True, exist_ok=True)
+    (root / "runs").symlink_to(shared, target_is_directory=True)
+    return root
+
+
 def hand_made_sections(
     root: Path, modules, skip=(), extra: str = "", figure: Path | None = None
 ) -> dict:

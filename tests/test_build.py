@@ -11,21 +11,15 @@ from pypdf import PdfReader
 
 import questions
 from reportgen.cli import main
+from tests.helpers import share_runs
 
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--template", "ml2019-hw3", "--quiet"]
 MODULES = ("q1_cnn", "q2_dnn", "q3_augmentation", "q4_confusion")
 
 
 @pytest.fixture
-def project(tiny_project, tmp_path, monkeypatch):
-    root = tmp_path / "project"
-    root.mkdir()
-    shared_runs = tiny_project.config.runs_dir
-    shared_runs.mkdir(parents=True, exist_ok=True)
-    (root / "runs").symlink_to(shared_runs, target_is_directory=True)
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
-    return root
+def project(project, tiny_project):
+    return share_runs(project, tiny_project)
 
 
 def section_files(root):

@@ -23,15 +23,6 @@ TEMPLATE_MODULES = ("q1_cnn", "q2_dnn", "q3_augmentation", "q4_confusion")  # ml
 INIT = ["init", "--student-id", "R05942017", "--profile", "tiny", "--template", "ml2019-hw3"]
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    root = tmp_path / "homework"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
-    return root
-
-
 def steps(root: Path) -> dict[str, dict]:
     workflow = yaml.safe_load((root / WORKFLOW_PATH).read_text(encoding="utf-8"))
     (job,) = workflow["jobs"].values()

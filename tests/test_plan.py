@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from reportgen.errors import UserError
@@ -61,9 +63,23 @@ def test_the_plan_fits_the_budget_and_the_cnn_gets_most(budget):
     assert plan.runs[0].key == "cnn"  # the largest share trains first
     assert all(r.spec.epochs >= 1 for r in plan.runs)
     assert by_key["cnn"].seconds > 4 * by_key["abl0"].seconds
-    # nothing left on the table: one more epoch of any run would pass its share
-    for r in plan.runs:
-        assert COSTS[r.key].seconds(r.spec.epochs + 1) > r.share * budget * SAFETY
+    # nothing left on the table: one more epoch of a role's runs would pass its share
+    for role in ("cnn", "dnn", "ablation"):
+        runs = [r for r in plan.runs if r.spec.role == role]
+        more = sum(COSTS[r.key].seconds(r.spec.epochs + 1) for r in runs)
+        assert more > sum(r.share for r in runs) * budget * SAFETY
+
+
+def test_the_runs_of_a_role_get_the_same_epochs():
+    """q3's cells are compared with each other: none trains longer, even where one is cheaper
+    (COSTS: the odd ablation runs take 50 s an epoch, the even ones 60 s)."""
+    specs = report_specs()
+    shares = run_shares(specs, SHARES)
+    plan = plan_runs(specs, shares, COSTS, 2700)
+    assert len({r.spec.epochs for r in plan.runs if r.spec.role == "ablation"}) == 1
+    # one of them resumed with its schedule: the others take its length
+    plan = plan_runs(specs, shares, COSTS, 2700, fixed_epochs={"abl2": 2})
+    assert {r.spec.epochs for r in plan.runs if r.spec.role == "ablation"} == {2}
 
 
 def test_a_run_gets_the_same_epochs_whatever_else_is_cached():
@@ -151,6 +167,8 @@ def test_training_ends_within_the_budget_on_a_fake_clock(tmp_path, slowdown):
     assert clock.now <= 2700.0
     assert store.trained[0].name == "cnn"
     assert all(s.epochs >= 1 for s in store.trained)
+    # made again before each run, the plan keeps q3's cells at one length
+    assert len({s.epochs for s in store.trained if s.role == "ablation"}) == 1
 
 
 def test_cached_runs_are_neither_measured_nor_trained(tmp_path):
@@ -167,3 +185,20 @@ def test_cached_runs_are_neither_measured_nor_trained(tmp_path):
     assert runs["cnn"] == ("cached", "cnn")
     assert "cnn" not in measured and "dnn" not in measured
     assert sorted(s.name for s in store.trained) == [f"abl{i}" for i in range(4)]
+
+
+class HalfCachedStore(FakeStore):
+    """Two of q3's cells are in the cache, trained for 7 epochs (under another budget)."""
+
+    def get(self, spec, data):
+        return SimpleNamespace(spec=spec.with_(epochs=7))
+
+
+def test_missing_cells_train_as_long_as_the_cached_ones(tmp_path):
+    clock = FakeClock()
+    store = HalfCachedStore(tmp_path, clock, cached={"cnn", "dnn", "abl0", "abl1"})
+    specs = {s.name: s for s in report_specs().values()}
+    train_runs(
+        store, DATA, specs, Reporter(), Budget(3 * 3600.0, "3h", SHARES), fake_measure(clock), clock
+    )
+    assert [(s.name, s.epochs) for s in store.trained] == [("abl2", 7), ("abl3", 7)]

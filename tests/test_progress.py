@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from reportgen.progress import LineReporter, Reporter, RichReporter, reporter
 
 
@@ -51,12 +53,18 @@ class Clock:
         return self.now
 
 
-def test_an_epoch_line_shows_the_epochs_own_time_and_the_eta_at_the_pace_so_far(monkeypatch):
-    """The case of a log that read `epoch 9/10: 1/404 in 311 s, ETA 125233 s`."""
+@pytest.fixture
+def clocked(monkeypatch):
+    """A line reporter that prints every advance, on a clock the test moves."""
     clock = Clock()
     monkeypatch.setattr("reportgen.progress.time.monotonic", clock)
     out = io.StringIO()
-    report = LineReporter(out, interval=0.0)
+    return clock, out, LineReporter(out, interval=0.0)
+
+
+def test_an_epoch_line_shows_the_epochs_own_time_and_the_eta_at_the_pace_so_far(clocked):
+    """The case of a log that read `epoch 9/10: 1/404 in 311 s, ETA 125233 s`."""
+    clock, out, report = clocked
     task = report.task("cnn epoch 1/10", total=400)
     for _ in range(8):  # eight epochs of 400 steps, 40 s each (0.1 s a step)
         for _ in range(400):
@@ -75,3 +83,12 @@ def test_an_epoch_line_shows_the_epochs_own_time_and_the_eta_at_the_pace_so_far(
     assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: 200/400 in 20 s, ETA 20 s"
     report.done(task)
     assert out.getvalue().strip().splitlines()[-1] == "cnn epoch next: done, 200/400 in 20 s"
+
+
+def test_the_training_plan_line_is_a_share_and_minutes(clocked):
+    """The plan advances by planned seconds: a line read `108.19874848970143/2346 in 213 s`."""
+    clock, out, report = clocked
+    task = report.task("training plan (45m)", total=2346)
+    clock.now += 1200.0
+    report.advance(task, 1173.0)
+    assert out.getvalue().splitlines()[-1] == "training plan (45m): 50% in 20 min, ETA 20 min"

@@ -12,7 +12,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Changing what these files do changes what a spec trains into (spec.py's keys cover the rest).
-TRAINING_CODE = ("models.py", "train.py", "pipeline.py", "augment.py")
+TRAINING_CODE = (
+    "models.py",
+    "train.py",
+    "pipeline.py",
+    "augment.py",
+    "user_model.py",
+    "imported.py",
+)
 RECORD = Path(__file__).with_name("training_code.json")
 
 

@@ -42,7 +42,7 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
     dense = [lyr for lyr in _of(model, keras.layers.Dense) if lyr.name != "logits"]
 
     def rates(part: list[Any]) -> list[float]:
-        return [round(float(lyr.rate), 4) for lyr in part if isinstance(lyr, keras.layers.Dropout)]
+        return [round(float(lyr.rate), 3) for lyr in part if isinstance(lyr, keras.layers.Dropout)]
 
     image = [int(d) for d in model.inputs[0].shape[1:3]]
     s2d = next((lyr for lyr in layers if lyr.name == "s2d_merge"), None)
@@ -69,4 +69,97 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
             "block": image[0] // int(s2d.output.shape[1]),
             "shape": [int(d) for d in s2d.output.shape[1:]],
         },
+    }
+
+
+# --- any model: the student's own ------------------------------------------------------
+
+# The layers reportgen puts around a model (runs/models.py, runs/user_model.py).
+WRAPPER_LAYERS = ("normalize", "rescale", "probs")
+HEADS = {
+    "Flatten": "flatten",
+    "GlobalAveragePooling2D": "global_average",
+    "GlobalMaxPooling2D": "global_max",
+}
+
+
+def _activation_name(layer: Any) -> str | None:
+    """The nonlinearity a layer applies, by Keras' name (relu, leaky_relu, ...); None for a
+    linear one or a softmax."""
+    config = layer.get_config()
+    name = type(layer).__name__
+    if name in ("ReLU", "LeakyReLU", "ELU", "PReLU"):
+        return {"ReLU": "relu", "LeakyReLU": "leaky_relu", "ELU": "elu", "PReLU": "prelu"}[name]
+    act = config.get("activation")
+    return act if isinstance(act, str) and act not in ("linear", "softmax") else None
+
+
+def own_layers(model: Any) -> tuple[list[Any], Any]:
+    """The student's layers of a model in reportgen's contract (in order, without the input
+    and what reportgen added), and the layer whose output is the logits."""
+    import keras
+
+    layers = [lyr for lyr in model.layers if not isinstance(lyr, keras.layers.InputLayer)]
+    logits = model.get_layer("logits")
+    producer = logits
+    if isinstance(logits, keras.layers.Identity):
+        producer = layers[layers.index(logits) - 1]
+    added = {id(logits)} if producer is not logits else set()
+    own = [lyr for lyr in layers if lyr.name not in WRAPPER_LAYERS and id(lyr) not in added]
+    return own, producer
+
+
+def structure_facts(model: Any) -> dict[str, Any]:
+    """The student's model in numbers, whatever its shape: its layers (n_layers, without
+    reportgen's), conv layers (n_conv, their filters in order, their distinct kernel sizes),
+    batch-normalization layers, nonlinearities (Keras' names, in order of first use),
+    pooling layers (max, average), residual connections (Add layers) and Concatenate layers,
+    the head that turns feature maps into a vector (flatten, global_average, global_max or
+    None) with the shape it takes (head_in) and its width (head_units), the hidden dense
+    widths (without the layer that gives the logits), dropout rates, and which of reportgen's
+    layers surround it (wrapper: normalize, rescale, logits when reportgen added it)."""
+    import keras
+
+    own, producer = own_layers(model)
+    convs = [lyr for lyr in own if isinstance(lyr, keras.layers.Conv2D)]
+    kernels: list[list[int]] = []
+    for conv in convs:
+        size = [int(k) for k in conv.kernel_size]
+        if size not in kernels:
+            kernels.append(size)
+    activations: list[str] = []
+    for lyr in own:
+        act = _activation_name(lyr)
+        if act and act not in activations:
+            activations.append(act)
+    head = next((lyr for lyr in own if type(lyr).__name__ in HEADS), None)
+    dense = [lyr for lyr in own if isinstance(lyr, keras.layers.Dense) and lyr is not producer]
+
+    def count(*kinds: Any) -> int:
+        return sum(isinstance(lyr, kinds) for lyr in own)
+
+    return {
+        "n_layers": len(own),
+        "n_conv": len(convs),
+        "conv_filters": [int(c.filters) for c in convs],
+        "kernel_sizes": kernels,
+        "n_batch_norm": count(keras.layers.BatchNormalization),
+        "activations": activations,
+        "n_max_pool": count(keras.layers.MaxPooling2D),
+        "n_average_pool": count(keras.layers.AveragePooling2D),
+        "n_add": count(keras.layers.Add),
+        "n_concatenate": count(keras.layers.Concatenate),
+        "head": None if head is None else HEADS[type(head).__name__],
+        "head_in": None if head is None else [int(d) for d in head.input.shape[1:]],
+        "head_units": None if head is None else int(head.output.shape[-1]),
+        "hidden_units": [int(d.units) for d in dense],
+        "dropouts": [round(float(d.rate), 4) for d in own if isinstance(d, keras.layers.Dropout)],
+        "output_layer": producer.name,
+        "n_classes": int(model.outputs[0].shape[-1]),
+        "wrapper": [
+            name
+            for name in ("normalize", "rescale")
+            if any(lyr.name == name for lyr in model.layers)
+        ]
+        + (["logits"] if producer.name != "logits" else []),
     }

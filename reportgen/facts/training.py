@@ -146,6 +146,23 @@ def augment_facts(spec: AugmentSpec | None) -> dict[str, Any] | None:
     }
 
 
+def has_batch_norm(run: Run) -> bool:
+    """Whether every convolution of the run's model is followed by batch normalization:
+    reportgen's models as their spec says, the student's own as its layers say."""
+    if run.spec.model.user is None:
+        return run.spec.model.batch_norm
+    tensorflow()
+    import keras
+
+    from reportgen.explain._model import conv_block, conv_layer_names
+
+    model = run.model
+    return all(
+        any(isinstance(model.get_layer(n), keras.layers.BatchNormalization) for n in block)
+        for block in (conv_block(model, name) for name in conv_layer_names(model))
+    )
+
+
 def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """How the run was trained, from its spec and model."""
     from reportgen.runs.train import WARMUP_START
@@ -166,7 +183,7 @@ def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
         "batch_size": spec.batch_size,
         "epochs": spec.epochs,
         "seed": spec.seed,
-        "batch_norm": spec.model.batch_norm,
+        "batch_norm": has_batch_norm(run),
         "normalize": spec.normalize,
         "norm_mean": stats[0] if stats else None,
         "norm_std": stats[1] if stats else None,
@@ -190,23 +207,31 @@ def test_set_order(name: str) -> tuple[int, str]:
     return ({"PublicTest": 0, "PrivateTest": 1}.get(name, 2), name)
 
 
+def _or_none(kind: type, value: Any) -> Any:
+    return None if value is None else kind(value)
+
+
 def result_facts(run: Run, n_images: int) -> dict[str, Any]:
     """What the run measured: accuracies, time and hardware, parameters, the split's sizes
     (n_images: the training file's labelled images). val_accuracy is that of the kept
     (last-epoch) model's predictions, with flip test-time augmentation when tta_flip;
-    val_accuracy_plain without it."""
+    val_accuracy_plain without it. An imported run (a model the student trained) has no
+    time of training (None), nor anything its history would tell when it came without one;
+    `imported` holds what its file's compile settings say (None for a run trained here)."""
     m = run.metrics
     tests = m.get("test_accuracy") or {}
+    accuracy = run.history.get("accuracy")
     return {
         "val_accuracy": float(m["val_accuracy"]),
         "val_accuracy_plain": float(m.get("val_accuracy_plain", m["val_accuracy"])),
         "tta_flip": bool(m.get("tta_flip", False)),
         "val_loss": float(m["val_loss"]),
-        "final_train_accuracy": float(run.history["accuracy"][-1]),
-        "best_epoch": int(m["best_epoch"]),
-        "epochs_run": int(m["epochs_run"]),
-        "train_seconds": float(m["train_seconds"]),
-        "seconds_per_epoch": float(m["seconds_per_epoch"]),
+        "final_train_accuracy": float(accuracy[-1]) if accuracy else None,
+        "best_epoch": _or_none(int, m["best_epoch"]),
+        "epochs_run": _or_none(int, m["epochs_run"]),
+        "train_seconds": _or_none(float, m["train_seconds"]),
+        "seconds_per_epoch": _or_none(float, m["seconds_per_epoch"]),
+        "imported": m.get("imported"),
         "params": {k: int(v) for k, v in m["params"].items()},
         "hardware": dict(m["hardware"]),
         "precision": str(m["precision"]),
@@ -220,15 +245,18 @@ def result_facts(run: Run, n_images: int) -> dict[str, Any]:
 
 def run_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """One trained model in numbers: run_key, layers (facts.model.layer_rows), architecture,
-    results (result_facts), history (history_facts)."""
-    from reportgen.facts.model import architecture_facts, layer_rows
+    structure (facts.model.structure_facts, for the student's own CNN; else None), results
+    (result_facts), history (history_facts; None for a model imported without its history)."""
+    from reportgen.facts.model import architecture_facts, layer_rows, structure_facts
 
     tensorflow()  # imported quietly before the run's model loads keras
     rows = layer_rows(run.model)
+    own = run.spec.model.user is not None and run.spec.model.kind == "cnn"
     return {
         "run_key": run.key,
         "layers": rows,
         "architecture": architecture_facts(rows, run.model),
+        "structure": structure_facts(run.model) if own else None,
         "results": result_facts(run, len(train_images)),
-        "history": history_facts(run.history),
+        "history": history_facts(run.history) if run.history else None,
     }

@@ -12,14 +12,10 @@ from reportgen.config import StudentConfig
 from reportgen.render.course import CourseTemplate, Question, split_ref
 from reportgen.render.unicode import fold_ideographs as fold
 from reportgen.sections import Block, Figure, Section, Table, Text, placeholder
+from reportgen.text import words
 
 _WIDTH = re.compile(r"^\d{1,3}(\.\d+)?(%|px|cm|mm|em)$")
 _NUMERIC = re.compile(r"^[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?\s*%?$", re.IGNORECASE)
-
-LABELS = {
-    "zh": {"figure": "圖 {n}：", "table": "表 {n}：", "html_lang": "zh-Hant"},
-    "en": {"figure": "Figure {n}: ", "table": "Table {n}: ", "html_lang": "en"},
-}
 
 
 def run_command(module: str) -> str:
@@ -101,7 +97,7 @@ def build_document(
     lang: str,
     notice: str | None,
 ) -> Document:
-    labels = LABELS.get(lang, LABELS["en"])
+    labels = words(lang)["document"]
     counters = {"figure": 0, "table": 0}
     several = len(template.parts) > 1
     parts = []

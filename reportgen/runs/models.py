@@ -1,8 +1,10 @@
 """The two models of the homework, as Keras 3 functional models.
 
-Both take raw pixels (N, 48, 48, 1) in 0..255 and end in a Dense layer named "logits" and a
-float32 softmax named "probs". Normalization, when the spec asks for it, is a layer inside
-the model, so a saved model needs nothing else to predict.
+Both take raw pixels (N, 48, 48, 1) in 0..255 and end in a layer named "logits" (reportgen's
+CNN and DNN: a Dense) and a float32 softmax named "probs". Normalization, when the spec asks
+for it, is a layer inside the model, so a saved model needs nothing else to predict. The CNN
+is the profile's, or the student's own (spec.user: runs/user_model.py puts its layers in
+this contract); the DNN is sized to the CNN's parameter count.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ def build_model(
     x = inputs
     if mean is not None and std is not None:
         x = keras.layers.Normalization(mean=mean, variance=std**2, name="normalize")(x)
-    body = _cnn_body if spec.kind == "cnn" else _dnn_body
-    x = body(spec, x)
-    logits = keras.layers.Dense(NUM_CLASSES, name="logits")(x)
+    if spec.kind == "cnn" and spec.user is not None:
+        from reportgen.runs.user_model import user_logits
+
+        logits = user_logits(spec.user, x)
+    else:
+        body = _cnn_body if spec.kind == "cnn" else _dnn_body
+        logits = keras.layers.Dense(NUM_CLASSES, name="logits")(body(spec, x))
     probs = keras.layers.Activation("softmax", dtype="float32", name="probs")(logits)
     return keras.Model(inputs, probs, name=spec.kind)
 
@@ -110,9 +116,18 @@ def dnn_params(width: int, batch_norm: bool) -> int:
     return total + width * NUM_CLASSES + NUM_CLASSES
 
 
+def matched_params(spec: ModelSpec) -> int:
+    """The parameter count the DNN matches: the CNN's (the student's own, as built)."""
+    if spec.user is None:
+        return cnn_params(spec)
+    from reportgen.runs.user_model import user_params
+
+    return user_params(spec.user)
+
+
 def dnn_width(spec: ModelSpec) -> int:
     """The hidden width that gives the DNN the CNN's parameter count (solved, then nudged)."""
-    target = cnn_params(spec)
+    target = matched_params(spec)
     per_unit = 4 if spec.batch_norm else 1
     # (L-1) w^2 + (PIXELS + (L) per_unit + 7) w + 7 = target
     a = DNN_HIDDEN_LAYERS - 1

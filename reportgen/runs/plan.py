@@ -2,8 +2,8 @@
 
 Pure functions: the speed of this machine comes in as measured Costs (runs/probe.py measures
 them), the clock as numbers, so the tests can plan with a fake clock. Each kind of run (its
-role) gets its share of the budget (profiles.toml); a share is split evenly between the runs
-of that role. A run's epochs are fixed before it starts and its learning-rate schedule always
+role) gets its share of the budget (profiles.toml), and the runs of a role get the same
+epochs. A run's epochs are fixed before it starts and its learning-rate schedule always
 runs to its end: nothing is cut off by a timer. The budget is planned again before each run
 with the time that is really left, so a slow start shortens the later runs, not the deadline.
 """
@@ -112,31 +112,27 @@ def plan_runs(
 ) -> Plan:
     """Epochs for each run in specs (the runs still to train).
 
-    A run gets its share of the budget (x SAFETY), whatever else is cached, so the same
-    budget gives a run the same epochs. When less time is left than the shares of the runs
-    still to train add up to (a plan made again halfway through, after a slow start), they
-    split what is left in proportion to their shares. fixed_epochs: runs whose length is
-    already set (an interrupted run resumes the schedule it started). A budget too small for
-    one epoch of every run is a UserError that names the smallest budget that works;
+    A role's runs get the role's share of the budget (x SAFETY), whatever else is cached, so
+    the same budget gives a run the same epochs, and they all get the same epochs: q3's cells
+    are compared with each other, so none trains longer than another. When less time is left
+    than the shares of the runs still to train add up to (a plan made again halfway through,
+    after a slow start), they split what is left in proportion to their shares.
+    fixed_epochs: runs whose length is already set (an interrupted run resumes the schedule
+    it started); the other runs of their role take that length. A budget too small for one
+    epoch of every run is a UserError that names the smallest budget that works;
     strict=False gives such runs one epoch instead."""
-    fixed_epochs = dict(fixed_epochs or {})
+    epochs = role_lengths(specs, fixed_epochs or {})
     left = budget if seconds_left is None else seconds_left
-    fixed_time = sum(costs[k].seconds(fixed_epochs[k]) for k in specs if k in fixed_epochs)
-    free_share = sum(shares[k] for k in specs if k not in fixed_epochs)
+    fixed_time = sum(costs[k].seconds(e) for k, e in epochs.items())
+    free = [k for k in specs if k not in epochs]
+    free_share = sum(shares[k] for k in free)
     scale = SAFETY * min(budget, (left - fixed_time) / free_share if free_share else budget)
-    planned: list[PlannedRun] = []
     too_small = False
-    for key in order(specs, shares):
-        cost = costs[key]
-        if key in fixed_epochs:
-            epochs = fixed_epochs[key]
-        else:
-            epochs = math.floor((shares[key] * scale - cost.fixed) / cost.epoch)
-            too_small |= epochs < 1
-            epochs = max(epochs, 1)
-        planned.append(
-            PlannedRun(key, specs[key].with_(epochs=epochs), cost.seconds(epochs), shares[key])
-        )
+    for keys in by_role(specs, free).values():
+        room = sum(shares[k] for k in keys) * scale - sum(costs[k].fixed for k in keys)
+        n = math.floor(room / sum(costs[k].epoch for k in keys))
+        too_small |= n < 1
+        epochs.update(dict.fromkeys(keys, max(n, 1)))
     if too_small and strict:
         need = smallest_budget(specs, shares, costs, fixed_epochs)
         given = f"--budget {budget_text_}" if budget_text_ else "the budget"
@@ -144,7 +140,27 @@ def plan_runs(
             f"{given} is too small for one epoch of every run on this machine: "
             f"the smallest that works here is --budget {budget_text(need)}"
         )
+    planned = (
+        PlannedRun(k, specs[k].with_(epochs=epochs[k]), costs[k].seconds(epochs[k]), shares[k])
+        for k in order(specs, shares)
+    )
     return Plan(tuple(planned), budget)
+
+
+def by_role(specs: Mapping[str, RunSpec], keys: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        groups.setdefault(specs[k].role, []).append(k)
+    return groups
+
+
+def role_lengths(specs: Mapping[str, RunSpec], fixed_epochs: Mapping[str, int]) -> dict[str, int]:
+    """fixed_epochs, and for every other run of a role with a fixed run, that run's epochs."""
+    length: dict[str, int] = {}
+    for k, e in fixed_epochs.items():
+        if k in specs:
+            length.setdefault(specs[k].role, e)
+    return {k: fixed_epochs.get(k, length[s.role]) for k, s in specs.items() if s.role in length}
 
 
 def smallest_budget(
@@ -154,12 +170,13 @@ def smallest_budget(
     fixed_epochs: Mapping[str, int] | None = None,
 ) -> float:
     """The least budget for which plan_runs (at the start) gives every run one epoch."""
-    fixed_epochs = fixed_epochs or {}
-    fixed_time = sum(costs[k].seconds(fixed_epochs[k]) for k in specs if k in fixed_epochs)
-    free = [k for k in specs if k not in fixed_epochs]
+    fixed = role_lengths(specs, fixed_epochs or {})
+    fixed_time = sum(costs[k].seconds(e) for k, e in fixed.items())
+    free = [k for k in specs if k not in fixed]
     free_share = sum(shares[k] for k in free)
     need = 0.0
-    for k in free:
-        one = costs[k].seconds(1) / shares[k]  # share x budget x SAFETY >= one epoch
+    for keys in by_role(specs, free).values():
+        # the role's share x budget x SAFETY >= one epoch of each of its runs
+        one = sum(costs[k].seconds(1) for k in keys) / sum(shares[k] for k in keys)
         need = max(need, one, one * free_share + fixed_time)
     return need / SAFETY

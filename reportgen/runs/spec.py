@@ -4,6 +4,9 @@ Its cache key hashes what the run is (the model, the data, the recipe, its role 
 and not how long it trained: `epochs` is left out, so a run trained under one --budget is
 reused under any other (and without one). The key also covers the data's fingerprint and
 TRAINING_CODE_VERSION, and not the spec's name, so two modules that need the same run share it.
+
+A student's own model (--model) is a UserModel inside the ModelSpec: the key covers the
+file's content (its sha256), not where the file is, so runs/ stays portable.
 """
 
 from __future__ import annotations
@@ -21,6 +24,30 @@ TRAINING_CODE_VERSION = 2
 
 # Spec fields that say how long a run trained, not what it is: not part of the key.
 NOT_KEYED = ("name", "epochs")
+# UserModel fields that say where its files are, not what they hold: not part of the key.
+NOT_KEYED_USER = ("path", "history_path")
+
+
+@dataclass(frozen=True)
+class UserModel:
+    """The student's own model: an architecture file (`.py` with build_model, trained here
+    with the recipe) or a model the student trained (`.keras`). weights "fresh": the
+    architecture, trained here from new weights; "trained": the .keras file's own weights,
+    nothing trained (an imported run: its predictions are computed, its history read from
+    history_path, if given). input_scale: the pixel range the trained weights expect
+    ("0-1": a Rescaling layer divides the pixels by 255 first)."""
+
+    sha256: str
+    format: Literal["py", "keras"]
+    weights: Literal["fresh", "trained"] = "fresh"
+    input_scale: Literal["0-255", "0-1"] = "0-255"
+    history_sha256: str = ""  # of the --history file; "" without one
+    path: str = ""
+    history_path: str = ""
+
+    @property
+    def file_name(self) -> str:
+        return self.path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -34,6 +61,7 @@ class ModelSpec:
     batch_norm: bool = True
     stem: Literal["conv", "s2d"] = "conv"
     head: Literal["flatten", "gap"] = "flatten"
+    user: UserModel | None = None  # the student's model (kind "cnn"), or the one "dnn" matches
 
 
 @dataclass(frozen=True)
@@ -67,10 +95,19 @@ class RunSpec:
     split_seed: int = 0
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
+    @property
+    def imported(self) -> bool:
+        """A trained model of the student's: read and measured, never trained."""
+        user = self.model.user
+        return user is not None and user.weights == "trained"
+
     def key_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for name in NOT_KEYED:
             d.pop(name)
+        user = d["model"].pop("user")  # absent, not None, for reportgen's own models
+        if user is not None:
+            d["model"]["user"] = {k: v for k, v in user.items() if k not in NOT_KEYED_USER}
         return d
 
     def key(self, data_fingerprint: str) -> str:
@@ -86,7 +123,10 @@ class RunSpec:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> RunSpec:
         raw = dict(raw)
-        raw["model"] = ModelSpec(**{**raw["model"], "filters": tuple(raw["model"]["filters"])})
+        model = {**raw["model"], "filters": tuple(raw["model"]["filters"])}
+        if model.get("user") is not None:
+            model["user"] = UserModel(**model["user"])
+        raw["model"] = ModelSpec(**model)
         raw["augment"] = AugmentSpec(**raw["augment"]) if raw["augment"] else None
         raw["extra"] = tuple(tuple(x) for x in raw.get("extra", ()))
         return cls(**raw)
@@ -114,6 +154,22 @@ def profile_augment(profile: Profile) -> AugmentSpec:
     return AugmentSpec(flip=a.flip, shift=a.shift, rotation_degrees=a.rotation_degrees, zoom=a.zoom)
 
 
+def own_model(profile: Profile, user: UserModel, kind: Literal["cnn", "dnn"]) -> ModelSpec:
+    """The student's model (kind "cnn"), or the DNN matched to its parameter count: the
+    profile's CNN shape plays no part in either (the DNN takes its dropout and batch
+    normalization), so a change to it trains neither again."""
+    dnn = kind == "dnn"
+    return ModelSpec(
+        kind=kind,
+        filters=(),
+        convs_per_block=0,
+        dense_units=0,
+        dropout=profile.model.dropout if dnn else 0.0,
+        batch_norm=dnn,
+        user=user,
+    )
+
+
 def base_run(
     name: str,
     profile: Profile,
@@ -124,14 +180,19 @@ def base_run(
     augment: bool = True,
     seed: int = 0,
     val_fraction: float = 0.1,
+    user: UserModel | None = None,
 ) -> RunSpec:
     """The run every module starts from: the profile's CNN (or its matched DNN), trained with
-    the profile's recipe for the profile's epochs of that role (a budget replaces them)."""
+    the profile's recipe for the profile's epochs of that role (a budget replaces them).
+    user: the student's model instead of the profile's CNN (see own_model)."""
     recipe = profile.recipe
+    model = (
+        replace(cnn_model(profile), kind=kind) if user is None else own_model(profile, user, kind)
+    )
     return RunSpec(
         name=name,
         role=role,
-        model=replace(cnn_model(profile), kind=kind),
+        model=model,
         normalize=normalize,
         augment=profile_augment(profile) if augment else None,
         epochs=profile.epochs[role],

@@ -101,9 +101,9 @@ class RunStore:
         label: str | None = None,
         on_step: Callable[[], None] | None = None,
     ) -> Run:
-        """The finished run for spec on data, training it first if it is missing. A run
-        already in the cache is returned whatever epochs spec asks for (see RunSpec)."""
-        from reportgen.runs.train import train_run  # TensorFlow only when training
+        """The finished run for spec on data, training it first if it is missing (an
+        imported run: importing it). A run already in the cache is returned whatever epochs
+        spec asks for (see RunSpec)."""
 
         key = spec.key(data.fingerprint)
         final = self.folder(key)
@@ -117,7 +117,15 @@ class RunStore:
             if final.exists():
                 self._set_aside(final, key, problem, report)
             partial = self.root / ".partial" / key
-            train_run(spec, data, partial, report, label or spec.name, on_step)
+            if spec.imported:
+                from reportgen.runs.imported import import_run
+
+                shutil.rmtree(partial, ignore_errors=True)  # nothing to resume
+                import_run(spec, data, partial, report, label or spec.name)
+            else:
+                from reportgen.runs.train import train_run  # TensorFlow only when training
+
+                train_run(spec, data, partial, report, label or spec.name, on_step)
             write_manifest(partial, key)
             os.replace(partial, final)
         return Run.read(key, final)

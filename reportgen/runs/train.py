@@ -246,22 +246,17 @@ def _current_lr(model: Any) -> float:
     return float(np.asarray(lr(opt.iterations) if callable(lr) else lr))
 
 
-def _write_results(
+def write_predictions(
     spec: RunSpec,
     data: Dataset,
     model: Any,
-    state: dict[str, Any],
     workdir: Path,
     x_val: np.ndarray,
     y_val: np.ndarray,
     val_idx: np.ndarray,
-    precision: str,
-) -> None:
-    import keras
-
-    from reportgen.runs.models import param_counts
-
-    tf = tensorflow()
+) -> dict[str, Any]:
+    """The model's predictions on the hold-out and the labelled test sets, saved; returns
+    what they measure (val_accuracy, val_accuracy_plain, tta_flip, test_accuracy)."""
     val_pred = predict_probs(model, x_val, tta_flip=spec.tta_flip)
     plain = predict_probs(model, x_val) if spec.tta_flip else val_pred
     save_npy(workdir / files.VAL_PRED_FILE, val_pred)
@@ -272,31 +267,18 @@ def _write_results(
         pred = predict_probs(model, test.images, tta_flip=spec.tta_flip)
         save_npy(workdir / f"test_pred_{name}.npy", pred)
         test_accuracy[name] = float((pred.argmax(1) == test.labels).mean())
-    history = state["history"]
-    best = int(np.argmin(history["val_loss"])) + 1
-    metrics = {
+    return {
         "val_accuracy": float((val_pred.argmax(1) == y_val).mean()),
         "val_accuracy_plain": float((plain.argmax(1) == y_val).mean()),
         "tta_flip": spec.tta_flip,
-        "val_loss": float(history["val_loss"][-1]),
-        "train_accuracy_final": float(history["accuracy"][-1]),
-        "best_epoch": best,  # lowest validation loss; informative, the kept weights are the last
-        "min_val_loss": float(history["val_loss"][best - 1]),
-        "epochs_run": state["epoch"],
-        "train_seconds": float(state["seconds"]),
-        "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
-        "params": param_counts(model),
-        "precision": precision,
-        "device": device_description(),
-        "hardware": hardware(),
-        "resumed_at": state["resumed_at"],
-        "n_train": len(data.train) - len(y_val),
-        "n_val": len(y_val),
         "test_accuracy": test_accuracy,
     }
-    write_json(workdir / files.SPEC_FILE, spec.to_json())
-    write_json(workdir / files.HISTORY_FILE, history)
-    write_json(workdir / files.METRICS_FILE, metrics)
+
+
+def write_environment(data: Dataset, workdir: Path, precision: str) -> None:
+    import keras
+
+    tf = tensorflow()
     write_json(
         workdir / files.ENV_FILE,
         {
@@ -312,3 +294,45 @@ def _write_results(
             "data_fingerprint": data.fingerprint,
         },
     )
+
+
+def _write_results(
+    spec: RunSpec,
+    data: Dataset,
+    model: Any,
+    state: dict[str, Any],
+    workdir: Path,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    val_idx: np.ndarray,
+    precision: str,
+) -> None:
+    from reportgen.runs.models import param_counts
+
+    measured = write_predictions(spec, data, model, workdir, x_val, y_val, val_idx)
+    history = state["history"]
+    best = int(np.argmin(history["val_loss"])) + 1
+    metrics = {
+        "val_accuracy": measured["val_accuracy"],
+        "val_accuracy_plain": measured["val_accuracy_plain"],
+        "tta_flip": spec.tta_flip,
+        "val_loss": float(history["val_loss"][-1]),
+        "train_accuracy_final": float(history["accuracy"][-1]),
+        "best_epoch": best,  # lowest validation loss; informative, the kept weights are the last
+        "min_val_loss": float(history["val_loss"][best - 1]),
+        "epochs_run": state["epoch"],
+        "train_seconds": float(state["seconds"]),
+        "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
+        "params": param_counts(model),
+        "precision": precision,
+        "device": device_description(),
+        "hardware": hardware(),
+        "resumed_at": state["resumed_at"],
+        "n_train": len(data.train) - len(y_val),
+        "n_val": len(y_val),
+        "test_accuracy": measured["test_accuracy"],
+    }
+    write_json(workdir / files.SPEC_FILE, spec.to_json())
+    write_json(workdir / files.HISTORY_FILE, history)
+    write_json(workdir / files.METRICS_FILE, metrics)
+    write_environment(data, workdir, precision)
