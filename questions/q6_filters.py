@@ -82,6 +82,7 @@ def mean_responses(model: Any, layer: str, images: np.ndarray) -> np.ndarray:
 def ascent_facts(ctx: Context, layer: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Gradient ascent on the layer's first filters: the spectra of their images, how far
     it drove them (against their mean response on validation faces); and the arrays."""
+    from reportgen.explain._model import ends_in_nonlinearity
     from reportgen.explain.actmax import filter_spectrum_stats, maximize_filters
 
     p, model = ctx.params, ctx.runs["cnn"].model
@@ -89,7 +90,7 @@ def ascent_facts(ctx: Context, layer: str) -> tuple[dict[str, Any], dict[str, An
     filters = np.arange(min(total, p["max_filters"]))
     result = maximize_filters(model, layer, filters=filters, steps=p["steps"], seed=p["seed"])
     stats = filter_spectrum_stats(result.images)
-    act = result.block[-1]  # the block's output, after batch norm and ReLU
+    act = result.block[-1]  # the block's output: after batch norm and ReLU in ours
     val = ctx.val("cnn")
     drawn = np.random.default_rng(p["seed"]).permutation(len(val))[: p["faces"]]
     faces = val.images[np.sort(drawn)]
@@ -99,6 +100,7 @@ def ascent_facts(ctx: Context, layer: str) -> tuple[dict[str, Any], dict[str, An
         "shown_filters": len(filters),
         "steps": p["steps"],
         "response_layer": act,
+        "response_relu": ends_in_nonlinearity(model, result.block),
         "spectrum": spectrum_facts(stats.orientation_deg, stats.frequency, stats.peak_share),
         "grating_peak_share": grating_peak_share(p["grating_period"]),
         "gain": gain_facts(filters, result.activation_start, result.activation_end, on_faces),

@@ -373,3 +373,23 @@ def test_fer_face_regions():
     for name in ("eyes", "brows", "cheeks"):
         cols = np.argwhere(regions[name])[:, 1]
         assert (cols < 24).sum() == pytest.approx((cols > 24).sum(), abs=3), name
+
+
+def test_the_filter_views_say_whether_an_activation_follows_the_conv():
+    """Ours: conv, BN, ReLU. A residual block's second conv: conv, BN, then the Add, so its
+    output has not been through a nonlinearity (q6 must not say "after the ReLU")."""
+    from reportgen.explain._model import conv_block, ends_in_nonlinearity
+
+    layers = keras.layers
+    inputs = keras.Input((12, 12, 1))
+    x = layers.Conv2D(4, 3, padding="same", name="a")(inputs)
+    x = layers.BatchNormalization(name="a_bn")(x)
+    x = layers.ReLU(name="a_relu")(x)
+    y = layers.Conv2D(4, 3, padding="same", name="b")(x)
+    y = layers.BatchNormalization(name="b_bn")(y)
+    y = layers.Add(name="add")([x, y])
+    z = layers.Conv2D(4, 3, padding="same", activation="relu", name="c")(y)
+    model = keras.Model(inputs, z)
+    blocks = {name: conv_block(model, name) for name in "abc"}
+    assert blocks == {"a": ["a", "a_bn", "a_relu"], "b": ["b", "b_bn"], "c": ["c"]}
+    assert [ends_in_nonlinearity(model, blocks[n]) for n in "abc"] == [True, False, True]

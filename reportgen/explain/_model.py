@@ -111,3 +111,12 @@ def conv_block(model: keras.Model, conv: str) -> list[str]:
 
 def is_linear(layer: keras.layers.Layer) -> bool:
     return layer.get_config().get("activation", "linear") == "linear"
+
+
+def ends_in_nonlinearity(model: keras.Model, block: list[str] | tuple[str, ...]) -> bool:
+    """Whether a conv block's output has been through an activation (ours: conv, BN, ReLU;
+    a residual net's second conv of a block: conv, BN, then the Add, so not yet)."""
+    last = model.get_layer(block[-1])
+    if isinstance(last, keras.layers.BatchNormalization):
+        return False
+    return isinstance(last, ELEMENTWISE) or not is_linear(last)
