@@ -393,3 +393,21 @@ def test_the_filter_views_say_whether_an_activation_follows_the_conv():
     blocks = {name: conv_block(model, name) for name in "abc"}
     assert blocks == {"a": ["a", "a_bn", "a_relu"], "b": ["b", "b_bn"], "c": ["c"]}
     assert [ends_in_nonlinearity(model, blocks[n]) for n in "abc"] == [True, False, True]
+
+
+def test_grad_cam_takes_the_deepest_conv_not_the_shortcut_listed_after_it():
+    layers = keras.layers
+    inputs = keras.Input((12, 12, 1))
+    x = layers.Conv2D(4, 3, padding="same", activation="relu", name="stem")(inputs)
+    y = layers.Conv2D(4, 3, padding="same", name="b1")(x)
+    y = layers.BatchNormalization(name="b1_bn")(y)
+    y = layers.ReLU(name="b1_relu")(y)
+    y = layers.Conv2D(4, 3, padding="same", name="b2")(y)
+    y = layers.BatchNormalization(name="b2_bn")(y)
+    shortcut = layers.Conv2D(4, 1, name="proj")(x)  # built last, listed last
+    y = layers.ReLU(name="out")(layers.Add(name="add")([shortcut, y]))
+    outputs = layers.Dense(7)(layers.GlobalAveragePooling2D()(y))
+    model = keras.Model(inputs, outputs)
+    assert [lyr.name for lyr in model.layers if isinstance(lyr, layers.Conv2D)][-1] == "proj"
+    assert last_conv_layer(model) == "b2"
+    assert gradcam_layer(model) == "b2_bn"

@@ -292,7 +292,9 @@ def test_the_starter_is_reportgen_s_full_cnn(tmp_path):
     assert [(lyr.name, type(lyr).__name__) for lyr in theirs.layers] == [
         (lyr.name, type(lyr).__name__) for lyr in mine.layers
     ]
-    rates = [[round(lyr.rate, 6) for lyr in m.layers if hasattr(lyr, "rate")] for m in (theirs, mine)]
+    rates = [
+        [round(lyr.rate, 6) for lyr in m.layers if hasattr(lyr, "rate")] for m in (theirs, mine)
+    ]
     assert rates[0] == rates[1]
 
 

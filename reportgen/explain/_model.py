@@ -66,6 +66,15 @@ def conv_layer_names(model: keras.Model) -> list[str]:
     return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
 
+def input_depths(model: keras.Model) -> dict[str, int]:
+    """Each layer's longest path from the input, in layers (model.layers is in graph order)."""
+    depth: dict[str, int] = {}
+    for layer in model.layers:
+        parents = [p.operation.name for node in layer._inbound_nodes for p in node.parent_nodes]
+        depth[layer.name] = 1 + max((depth.get(name, 0) for name in parents), default=0)
+    return depth
+
+
 def require_conv_layers(model: keras.Model) -> list[str]:
     names = conv_layer_names(model)
     if not names:
@@ -92,21 +101,26 @@ ELEMENTWISE = (
 
 
 def conv_block(model: keras.Model, conv: str) -> list[str]:
-    """The conv layer and the elementwise layers right after it (BatchNormalization,
-    activations), in order: ["block3_conv1", "block3_bn1", "block3_relu1"]. A conv with its
-    own activation and nothing after it gives [conv]."""
+    """The conv layer and the elementwise layers that follow it in the graph (each the only
+    consumer of the one before: BatchNormalization, activations), in order:
+    ["block3_conv1", "block3_bn1", "block3_relu1"]. A conv with its own activation and nothing
+    after it gives [conv]; a residual block's second conv stops at the Add."""
     layers = model.layers
-    names = [layer.name for layer in layers]
-    i = names.index(conv)
-    block = [conv]
-    sequential = isinstance(model, keras.Sequential)
-    for prev, layer in zip(layers[i:], layers[i + 1 :], strict=False):
-        if not isinstance(layer, ELEMENTWISE):
-            break
-        if not sequential and layer.input is not prev.output:
-            break
+    if isinstance(model, keras.Sequential):
+        i = [layer.name for layer in layers].index(conv)
+        after = layers[i + 1 :]
+        taken = next(
+            (k for k, layer in enumerate(after) if not isinstance(layer, ELEMENTWISE)), None
+        )
+        return [conv, *(layer.name for layer in after[:taken])]
+    inside = {id(layer) for layer in layers}
+    block, layer = [conv], model.get_layer(conv)
+    while True:
+        consumers = [n.operation for n in layer._outbound_nodes if id(n.operation) in inside]
+        if len(consumers) != 1 or not isinstance(consumers[0], ELEMENTWISE):
+            return block
+        layer = consumers[0]
         block.append(layer.name)
-    return block
 
 
 def is_linear(layer: keras.layers.Layer) -> bool:

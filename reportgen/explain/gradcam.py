@@ -16,14 +16,19 @@ from reportgen.explain._model import (
     as_input_batch,
     batches,
     conv_block,
+    input_depths,
     require_conv_layers,
     sub_model,
 )
 
 
 def last_conv_layer(model: keras.Model) -> str:
-    """The name of the model's last Conv2D layer."""
-    return require_conv_layers(model)[-1]
+    """The name of the model's deepest Conv2D layer: the most layers from the input (in a
+    residual block the second conv, not the 1x1 projection of the shortcut beside it, which
+    comes later in the layer list); of equals, the later one."""
+    depth = input_depths(model)
+    names = require_conv_layers(model)
+    return max(names, key=lambda name: (depth[name], names.index(name)))
 
 
 def gradcam_layer(model: keras.Model) -> str:

@@ -153,7 +153,7 @@ def structure_facts(model: Any) -> dict[str, Any]:
         "head_in": None if head is None else [int(d) for d in head.input.shape[1:]],
         "head_units": None if head is None else int(head.output.shape[-1]),
         "hidden_units": [int(d.units) for d in dense],
-        "dropouts": [round(float(d.rate), 4) for d in own if isinstance(d, keras.layers.Dropout)],
+        "dropouts": [round(float(d.rate), 3) for d in own if isinstance(d, keras.layers.Dropout)],
         "output_layer": producer.name,
         "n_classes": int(model.outputs[0].shape[-1]),
         "wrapper": [
@@ -162,4 +162,7 @@ def structure_facts(model: Any) -> dict[str, Any]:
             if any(lyr.name == name for lyr in model.layers)
         ]
         + (["logits"] if producer.name != "logits" else []),
+        "rescale_divisor": next(
+            (round(1 / float(lyr.scale)) for lyr in model.layers if lyr.name == "rescale"), None
+        ),
     }
