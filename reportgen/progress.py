@@ -120,8 +120,10 @@ class _Line:
 
 
 def _duration(seconds: float) -> str:
-    """ "73 s" under ten minutes, "71 min" above."""
-    return f"{seconds:.0f} s" if seconds < 600 else f"{seconds / 60:.0f} min"
+    """ "73 s" under ten minutes, then as the budget planner writes durations ("20 min")."""
+    from reportgen.runs.plan import format_duration
+
+    return f"{seconds:.0f} s" if seconds < 600 else format_duration(seconds)
 
 
 class LineReporter(Reporter):

@@ -136,22 +136,12 @@ class RunSpec:
 
 
 def cnn_model(profile: Profile) -> ModelSpec:
-    shape = profile.model
-    return ModelSpec(
-        kind="cnn",
-        filters=shape.filters,
-        convs_per_block=shape.convs_per_block,
-        dense_units=shape.dense_units,
-        dropout=shape.dropout,
-        block_dropout=shape.block_dropout,
-        stem=shape.stem,
-        head=shape.head,
-    )
+    """The profile's CNN: profiles.ModelShape's fields are ModelSpec's, by name."""
+    return ModelSpec(kind="cnn", **asdict(profile.model))
 
 
 def profile_augment(profile: Profile) -> AugmentSpec:
-    a = profile.augment
-    return AugmentSpec(flip=a.flip, shift=a.shift, rotation_degrees=a.rotation_degrees, zoom=a.zoom)
+    return AugmentSpec(**asdict(profile.augment))
 
 
 def own_model(profile: Profile, user: UserModel, kind: Literal["cnn", "dnn"]) -> ModelSpec:
@@ -185,7 +175,6 @@ def base_run(
     """The run every module starts from: the profile's CNN (or its matched DNN), trained with
     the profile's recipe for the profile's epochs of that role (a budget replaces them).
     user: the student's model instead of the profile's CNN (see own_model)."""
-    recipe = profile.recipe
     model = (
         replace(cnn_model(profile), kind=kind) if user is None else own_model(profile, user, kind)
     )
@@ -196,13 +185,7 @@ def base_run(
         normalize=normalize,
         augment=profile_augment(profile) if augment else None,
         epochs=profile.epochs[role],
-        batch_size=recipe.batch_size,
-        learning_rate=recipe.learning_rate,
-        optimizer=recipe.optimizer,
-        weight_decay=recipe.weight_decay,
-        label_smoothing=recipe.label_smoothing,
-        warmup_fraction=recipe.warmup_fraction,
-        tta_flip=recipe.tta_flip,
         seed=seed,
         val_fraction=val_fraction,
+        **asdict(profile.recipe),  # profiles.Recipe's fields are RunSpec's, by name
     )
