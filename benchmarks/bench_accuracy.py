@@ -46,8 +46,8 @@ def project(args: argparse.Namespace, root: Path):
 
 def phase_recipe(args: argparse.Namespace) -> dict:
     """Plan the report for the budget, then train its CNN (in a fresh run store)."""
-    from questions._runs import cnn_run
     from reportgen.progress import reporter
+    from reportgen.questions._runs import cnn_run
     from reportgen.runs.execute import describe, make_planner
 
     root = Path(args.project) if args.project else Path(tempfile.mkdtemp(prefix="bench-acc-"))

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import questions
+from reportgen import questions
 from reportgen.answers import apply_answers
 from reportgen.context import Context, Shared
 from reportgen.errors import RunsMissing
@@ -46,7 +46,7 @@ def section_key(project: Project, module: str) -> str:
             "params": module_params(project, module),
             "lang": lang,
             "data": fingerprint,
-            "code": digest(code_files(f"questions.{module}")),
+            "code": digest(code_files(f"reportgen.questions.{module}")),
             "text": digest(text_files(lang, module)),
         },
         sort_keys=True,

@@ -13,7 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-from reportgen import PROJECT_ROOT, __version__
+from reportgen import SOURCE_ROOT, __version__
 
 WORKFLOW_PATH = Path(".github/workflows/report.yml")
 PYTHON = "3.12"
@@ -101,7 +101,7 @@ def install_spec(root: Path) -> str:
     """What the workflow installs: this checkout itself (editable: the templates live beside
     the package) when the student's project is reportgen's own folder, else reportgen from
     where this copy came (a git URL at its commit), else this version by name."""
-    if root.resolve() == PROJECT_ROOT.resolve():
+    if root.resolve() == SOURCE_ROOT.resolve():
         return "-e ."
     try:
         raw = metadata.distribution("reportgen").read_text("direct_url.json")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-import questions
+from reportgen import questions
 from reportgen.cli import overrides
 from reportgen.config import CONFIG_FILE, Config, load_config
 from reportgen.errors import UserError
@@ -275,8 +275,8 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_predict(config: Config, args: argparse.Namespace) -> int:
-    from questions._runs import cnn_run
     from reportgen.data.loader import load_unlabelled
+    from reportgen.questions._runs import cnn_run
     from reportgen.runs.pipeline import predict_probs
 
     project = Project(config)

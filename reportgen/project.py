@@ -75,7 +75,7 @@ class Project:
         return not self.config.data.path
 
     def module_runs(self, module: str) -> dict[str, RunSpec]:
-        import questions
+        from reportgen import questions
 
         return questions.load(module).runs(self.profile, self.config)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from reportgen import PROJECT_ROOT
+from reportgen import SOURCE_ROOT
 from reportgen.text import WORDS_FILE, prose_file
 
 # Imports the code digest does not follow, with the values that stand for them in the key.
@@ -29,9 +29,9 @@ BY_VALUE: dict[str, str] = {
 def module_file(name: str) -> Path | None:
     """The project file of a dotted module name (its __init__.py for a package), or None
     for a module outside the project (numpy, keras, ...)."""
-    base = PROJECT_ROOT.joinpath(*name.split("."))
+    base = SOURCE_ROOT.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file() and (PROJECT_ROOT / name.split(".")[0] / "__init__.py").is_file():
+        if path.is_file() and (SOURCE_ROOT / name.split(".")[0] / "__init__.py").is_file():
             return path
     return None
 
@@ -114,6 +114,6 @@ def digest(paths: Iterable[Path]) -> str:
     counts as missing."""
     h = hashlib.sha256()
     for path in paths:
-        h.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
+        h.update(str(path.relative_to(SOURCE_ROOT)).encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"\0missing\0")
     return h.hexdigest()

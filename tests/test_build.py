@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from pypdf import PdfReader
 
-import questions
+from reportgen import questions
 from reportgen.cli import main
 from tests.helpers import share_runs
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
 from reportgen.render.check import (
     _parse_to_unicode,
@@ -113,9 +114,7 @@ def test_not_a_pdf_and_no_file(tmp_path):
 def test_renumbered_question_is_named(good, tmp_path):
     import tomllib
 
-    raw = tomllib.loads(
-        (Path(__file__).parent.parent / "templates/courses/ml2019-hw3.toml").read_text("utf-8")
-    )
+    raw = tomllib.loads((TEMPLATES_DIR / "courses" / "ml2019-hw3.toml").read_text("utf-8"))
     q = raw["questions"][2]
     renumbered = tmp_path / "renumbered.toml"
     renumbered.write_text(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen import PROJECT_ROOT, __version__
+from reportgen import SOURCE_ROOT, __version__
 from reportgen.ci import BUILD_STEP, CHECK_STEP, WORKFLOW_PATH, install_spec
 from reportgen.cli import main
 
@@ -143,7 +143,7 @@ def test_init_warns_when_runs_are_git_ignored(project, capsys):
     ],
 )
 def test_what_the_workflow_installs(tmp_path, monkeypatch, direct_url, expected):
-    assert install_spec(PROJECT_ROOT) == "-e ."  # the student's project is this checkout
+    assert install_spec(SOURCE_ROOT) == "-e ."  # the student's project is this checkout
 
     class Installed:
         def read_text(self, name):

@@ -9,7 +9,6 @@ import re
 import numpy as np
 import pytest
 
-from questions import _runs
 from reportgen.facts.confusion import (
     confused_pairs,
     confusion_facts,
@@ -17,6 +16,7 @@ from reportgen.facts.confusion import (
     normalized_confusion,
 )
 from reportgen.facts.training import best_epoch, epoch_near_min, history_facts, overfit_epoch
+from reportgen.questions import _runs
 from reportgen.runs.spec import AugmentSpec
 from reportgen.sections import Figure, Table, Text
 from reportgen.text import class_name, join_lines, pct, render_text, thousands
@@ -365,7 +365,7 @@ def test_english_renders(en, section_of, module):
 def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
     """Facts the tiny synthetic runs never produce: labelled test sets, Kaggle scores,
     overfitting, several seeds. The templates must render them and say the numbers."""
-    from questions import q1_cnn
+    from reportgen.questions import q1_cnn
 
     q1 = json.loads(json.dumps(sections("q1_cnn")[0].facts))
     q1["results"]["test_accuracy"] = [
@@ -406,7 +406,7 @@ def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
 def fake_context(tmp_path, module, lang="zh", **config):
     """q1 and q4 on a hand-made run: real data with two labelled test sets (as Kaggle's
     fer2013.csv gives), and the Kaggle scores set, without training anything."""
-    import questions
+    from reportgen import questions
     from reportgen.config import load_config
     from reportgen.context import Context
     from reportgen.data.types import Dataset, LabelledImages
@@ -481,7 +481,7 @@ def fake_context(tmp_path, module, lang="zh", **config):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
-    from questions import q1_cnn
+    from reportgen.questions import q1_cnn
 
     ctx, run = fake_context(tmp_path, "q1_cnn", lang, kaggle_public=0.6512, kaggle_private=0.6388)
     section = q1_cnn.answer(ctx)
@@ -495,7 +495,7 @@ def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_q4_draws_a_matrix_for_each_labelled_test_set(tmp_path, lang):
-    from questions import q4_confusion
+    from reportgen.questions import q4_confusion
 
     ctx, run = fake_context(tmp_path, "q4_confusion", lang)
     section = q4_confusion.answer(ctx)

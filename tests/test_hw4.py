@@ -157,7 +157,7 @@ def sections(tiny_project, section_of):
 
 @pytest.fixture(scope="module")
 def cnn(tiny_project):
-    import questions
+    from reportgen import questions
 
     spec = questions.load("q5_saliency").runs(tiny_project.profile, tiny_project.config)["cnn"]
     return tiny_project.store.get(spec, tiny_project.data)
@@ -287,7 +287,7 @@ def test_english_renders_too(tiny_project_factory, section_of, module):
 
 @pytest.mark.parametrize("module", ["q5_saliency", "q7_lime", "q8_gradcam"])
 def test_real_data_without_masks_uses_the_fixed_fer_regions(tiny_project, cnn, tmp_path, module):
-    import questions
+    from reportgen import questions
     from reportgen.context import Context
 
     data = dataclasses.replace(tiny_project.data, masks=None, synthetic=False)

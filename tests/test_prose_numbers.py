@@ -18,7 +18,7 @@ import jinja2
 import pytest
 from jinja2 import nodes
 
-import questions
+from reportgen import questions
 from reportgen.sections import Figure, Table, Text
 from reportgen.text import TEXT_DIR, WORDS_FILE, languages
 

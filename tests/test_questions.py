@@ -8,13 +8,12 @@ import inspect
 
 import pytest
 
-import questions
-from reportgen import PROJECT_ROOT
+from reportgen import PACKAGE_DIR, questions
 from reportgen.config import load_config
 from reportgen.profiles import PROFILES
 
 MAX_LINES = 40
-FILES = sorted((PROJECT_ROOT / "questions").glob("*.py"))
+FILES = sorted((PACKAGE_DIR / "questions").glob("*.py"))
 
 
 def test_the_modules_are_found_by_their_file_names_in_number_order():

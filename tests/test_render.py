@@ -21,6 +21,7 @@ from pypdf import PdfReader
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
 from reportgen.errors import UserError
 from reportgen.figures import cjk_family, figure_style, save_figure
@@ -241,7 +242,7 @@ def test_tables_have_a_repeating_head_and_figures_do_not_split(tmp_path):
     render(tmp_path, "ml2019-hw4", sections)
     html = (tmp_path / "Report.html").read_text(encoding="utf-8")
     assert "<thead>" in html and "<caption>" in html and "<figcaption>" in html
-    css = (Path(__file__).parent.parent / "templates" / "report.css").read_text()
+    css = (TEMPLATES_DIR / "report.css").read_text()
     assert "break-inside: avoid" in css and "table-header-group" in css
 
 

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import questions
-from reportgen import PROJECT_ROOT
+from reportgen import SOURCE_ROOT, questions
 from reportgen.build import section_key
 from reportgen.cli import main
 from reportgen.config import load_config
@@ -42,7 +41,7 @@ def variant(project: Project, profile: dict | None = None, **flags) -> Project:
 
 
 def rel(paths) -> set[str]:
-    return {str(p.relative_to(PROJECT_ROOT)) for p in paths}
+    return {str(p.relative_to(SOURCE_ROOT)) for p in paths}
 
 
 def test_a_setting_reaches_the_section_that_declares_it_alone(tiny_project):
@@ -57,20 +56,27 @@ def test_a_setting_reaches_the_section_that_declares_it_alone(tiny_project):
 
 
 def test_the_code_a_module_runs_is_found_by_reading_it():
-    q1, q7 = rel(code_files("questions.q1_cnn")), rel(code_files("questions.q7_lime"))
-    assert {"questions/q7_lime.py", "questions/_runs.py", "reportgen/facts/lime.py"} <= q7
+    q1, q7 = (
+        rel(code_files("reportgen.questions.q1_cnn")),
+        rel(code_files("reportgen.questions.q7_lime")),
+    )
+    assert {
+        "reportgen/questions/q7_lime.py",
+        "reportgen/questions/_runs.py",
+        "reportgen/facts/lime.py",
+    } <= q7
     assert "reportgen/explain/lime_explain.py" in q7  # imported inside a function
     assert "reportgen/explain/__init__.py" in q7  # a package runs its __init__ first
     assert "reportgen/facts/lime.py" not in q1 and "reportgen/explain/lime_explain.py" not in q1
     for module in questions.MODULES:
-        files = rel(code_files(f"questions.{module}"))
-        assert f"questions/{module}.py" in files
+        files = rel(code_files(f"reportgen.questions.{module}"))
+        assert f"reportgen/questions/{module}.py" in files
         assert {"reportgen/text.py", "reportgen/context.py"} <= files
         # What these packages give a section enters its key as values, not as code.
         assert not [f for f in files for stop in BY_VALUE if f.startswith(stop.replace(".", "/"))]
     assert rel(text_files("zh", "q7_lime")) == {
-        "templates/text/zh/q7_lime.md.j2",
-        "templates/text/zh/words.toml",
+        "reportgen/templates/text/zh/q7_lime.md.j2",
+        "reportgen/templates/text/zh/words.toml",
     }
 
 
@@ -91,15 +97,15 @@ def edited(monkeypatch, target: Path) -> None:
         ("reportgen/facts/lime.py", {"q7_lime"}),
         ("reportgen/explain/saliency.py", {"q5_saliency"}),
         ("reportgen/plots/training.py", {"q1_cnn", "q2_dnn", "q3_augmentation"}),
-        ("templates/text/zh/q4_confusion.md.j2", {"q4_confusion"}),
-        ("templates/text/zh/words.toml", set(questions.MODULES)),
-        ("templates/text/en/words.toml", set()),  # the report is in zh
+        ("reportgen/templates/text/zh/q4_confusion.md.j2", {"q4_confusion"}),
+        ("reportgen/templates/text/zh/words.toml", set(questions.MODULES)),
+        ("reportgen/templates/text/en/words.toml", set()),  # the report is in zh
         ("reportgen/profiles.py", set()),  # its values are in the key, as params and runs
     ],
 )
 def test_a_changed_file_reaches_the_sections_that_read_it(tiny_project, monkeypatch, path, reached):
     base = keys(tiny_project)
-    edited(monkeypatch, PROJECT_ROOT / path)
+    edited(monkeypatch, SOURCE_ROOT / path)
     assert changed(base, keys(tiny_project)) == reached
 
 
@@ -108,7 +114,7 @@ def test_computing_the_keys_imports_no_heavy_library(tmp_path):
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "import questions\n"
+        "from reportgen import questions\n"
         "from reportgen.build import section_key\n"
         "from reportgen.config import load_config\n"
         "from reportgen.project import Project\n"
@@ -117,7 +123,7 @@ def test_computing_the_keys_imports_no_heavy_library(tmp_path):
         "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True
+        [sys.executable, "-c", script], cwd=SOURCE_ROOT, capture_output=True, text=True
     )
     assert out.returncode == 0, out.stderr
     assert set(json.loads(out.stdout)) & set(HEAVY) == set()

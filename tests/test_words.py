@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen import PROJECT_ROOT
+from reportgen import SOURCE_ROOT
 from reportgen.render.unicode import squashed
 from reportgen.text import TEXT_DIR, WORDS_FILE, languages, words
 
@@ -21,10 +21,10 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PHRASE = re.compile(r"[A-Za-z]+(?:[ ,;:'-]+[A-Za-z]+){2,}")  # three words or more
 # The code that must not hold a reader's words.
 WORDLESS = [
-    *sorted((PROJECT_ROOT / "questions").glob("*.py")),
-    *sorted((PROJECT_ROOT / "reportgen" / "plots").glob("*.py")),
-    PROJECT_ROOT / "reportgen" / "tables.py",
-    PROJECT_ROOT / "reportgen" / "build.py",
+    *sorted((SOURCE_ROOT / "reportgen" / "questions").glob("*.py")),
+    *sorted((SOURCE_ROOT / "reportgen" / "plots").glob("*.py")),
+    SOURCE_ROOT / "reportgen" / "tables.py",
+    SOURCE_ROOT / "reportgen" / "build.py",
 ]
 
 
@@ -75,7 +75,7 @@ def _reader_strings(path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", WORDLESS, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+@pytest.mark.parametrize("path", WORDLESS, ids=lambda p: str(p.relative_to(SOURCE_ROOT)))
 def test_the_code_has_no_words_of_its_own(path):
     found = [s for s in _reader_strings(path) if CJK.search(s) or PHRASE.search(s)]
     assert found == []

@@ -169,7 +169,7 @@ def _question(raw: Any, default_collab: bool, where: str) -> Question:
     answers = raw.get("answers")
     if not isinstance(answers, list) or not answers:
         raise UserError(f"{where}: answers must be a non-empty list of modules")
-    from questions import MODULES
+    from reportgen.questions import MODULES
 
     for ref in answers:
         match = _REF.match(str(ref))

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from reportgen import PROJECT_ROOT
+from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
 from reportgen.errors import UserError
 from reportgen.files import atomic_path, quiet_logger, write_bytes_atomic
@@ -49,7 +49,7 @@ def render_report(
     font_dir = build_dir / "fonts"
     faces, full_fonts = prepare_fonts(doc, font_dir, answers_dir)
     pdf_html = render_html(doc, faces, Target(), answers_dir=answers_dir)
-    roots = [PROJECT_ROOT, build_dir, font_dir, answers_dir, *doc.folders()]
+    roots = [TEMPLATES_DIR, build_dir, font_dir, answers_dir, *doc.folders()]
     write_pdf(pdf_html, output, SafeFetcher(roots), full_fonts=full_fonts)
     preview = render_html(doc, faces, Target(output.parent), answers_dir=answers_dir)
     write_bytes_atomic(output.with_suffix(".html"), preview.encode("utf-8"))

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_only
 from reportgen.classes import NUM_CLASSES
 from reportgen.config import Config
 from reportgen.context import Context
@@ -24,6 +23,7 @@ from reportgen.facts.gradcam import (
 from reportgen.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
 from reportgen.profiles import Profile
+from reportgen.questions._runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.tables import region_share_table
 from reportgen.text import Words, num

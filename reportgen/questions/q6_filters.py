@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_only
 from reportgen.classes import IMAGE_SIZE
 from reportgen.config import Config
 from reportgen.context import Context
@@ -25,6 +24,7 @@ from reportgen.facts.regions import subset_masks
 from reportgen.facts.training import pixel_range
 from reportgen.plots.explain import image_grid
 from reportgen.profiles import Profile
+from reportgen.questions._runs import cnn_only
 from reportgen.sections import Figure, Section, Table, Text
 from reportgen.text import Words
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from questions._runs import cnn_only
 from reportgen.config import Config
 from reportgen.context import Context
 from reportgen.explain.regions import DECIDING_REGIONS
@@ -22,6 +21,7 @@ from reportgen.facts.lime import (
 from reportgen.facts.regions import subset_masks
 from reportgen.plots.explain import lime_panels
 from reportgen.profiles import Profile
+from reportgen.questions._runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.text import Words, num, pct, thousands
 

@@ -45,4 +45,4 @@ def resolve(name: str) -> str:
 
 
 def load(module: str) -> ModuleType:
-    return importlib.import_module(f"questions.{resolve(module)}")
+    return importlib.import_module(f"reportgen.questions.{resolve(module)}")
