@@ -20,7 +20,7 @@ from reportgen.profiles import Profile, Role
 
 # Bump when a change to training code changes what a spec trains into; tests/test_spec.py
 # keeps a hash of that code and says when it changed.
-TRAINING_CODE_VERSION = 2
+TRAINING_CODE_VERSION = 3
 
 # Spec fields that say how long a run trained, not what it is: not part of the key.
 NOT_KEYED = ("name", "epochs")
@@ -90,6 +90,8 @@ class RunSpec:
     warmup_fraction: float = 0.05
     schedule: Literal["cosine", "constant"] = "cosine"
     tta_flip: bool = True
+    tta_shift: int = 0  # pixels; > 0: predictions also average four shifted views
+    ema_momentum: float = 0.0  # > 0: the final weights are this moving average of the weights
     seed: int = 0
     val_fraction: float = 0.1
     split_seed: int = 0
