@@ -41,8 +41,6 @@ class Recipe:
     label_smoothing: float
     warmup_fraction: float  # of all steps, linear from a tenth of the peak; then cosine to 0
     tta_flip: bool  # predictions average the image and its mirror
-    tta_shift: int  # pixels; > 0: and the views moved by that much left, right, up and down
-    ema_momentum: float  # > 0: the run keeps this exponential moving average of its weights
 
 
 @dataclass(frozen=True)

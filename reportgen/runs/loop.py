@@ -4,9 +4,8 @@ Before each step the callback sets the learning rate from the schedule of the ru
 length (runs/schedule.py). After each epoch it records the history, writes the checkpoint
 and, under a budget, asks the planner how many epochs the run should have now that its
 epochs have been timed; the decay is laid out again for that length, and fit stops when the
-run reaches it. One fit for all epochs, not one per epoch: Keras then builds its iterators
-once, and an exponential moving average of the weights (spec.ema_momentum) is kept across
-epochs and swapped in once, at the end.
+run reaches it. One fit for all epochs, not one per epoch: Keras builds its iterators and
+callbacks once.
 
 Imported only to train: it imports Keras.
 """
@@ -49,7 +48,7 @@ class EpochLoop(keras.callbacks.Callback):
         super().__init__()
         self.spec, self.state, self.steps = spec, state, steps
         self.on_epoch, self.replan, self.on_step = on_epoch, replan, on_step
-        self.mark = 0.0
+        self.mark = self.cpu_mark = 0.0
 
     def rate(self, step: int) -> float:
         s = self.state
@@ -59,7 +58,7 @@ class EpochLoop(keras.callbacks.Callback):
         )
 
     def on_train_begin(self, logs: Any = None) -> None:
-        self.mark = time.perf_counter()
+        self.mark, self.cpu_mark = time.perf_counter(), time.process_time()
 
     def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
         step = self.state["epoch"] * self.steps + batch
@@ -72,17 +71,18 @@ class EpochLoop(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         # An epoch's seconds run from the end of the last one's training to the end of its
         # own validation, so they hold the last checkpoint's writing too.
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         s, history = self.state, self.state["history"]
         for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
             history.setdefault(name, []).append(float(logs[name]))
         history.setdefault("epoch_seconds", []).append(now - self.mark)
         s["seconds"] += now - self.mark
+        s["cpu_seconds"] = s.get("cpu_seconds", 0.0) + cpu - self.cpu_mark
         s["epoch"] += 1
         if self.replan is not None and s["epoch"] < s["epochs"]:
             s["epochs"] = self.replan(s["epoch"], history["epoch_seconds"])
         history.setdefault("lr", []).append(self.rate(s["epoch"] * self.steps))
-        self.mark = now
+        self.mark, self.cpu_mark = now, cpu
         self.on_epoch(s)
         if s["epoch"] >= s["epochs"]:
             self.model.stop_training = True

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES
+from reportgen.classes import NUM_CLASSES
 from reportgen.runs.augment import augment_batch
 from reportgen.runs.spec import AugmentSpec
 from reportgen.tfenv import tensorflow
@@ -55,45 +55,18 @@ def eval_dataset(
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def tta_views(tta_flip: bool, tta_shift: int = 0) -> list[tuple[bool, int, int]]:
-    """The test-time views (mirrored, dx, dy): the image, its mirror when tta_flip, and with
-    tta_shift > 0 the image moved that many pixels left, right, up and down (each mirrored
-    too when tta_flip)."""
-    k = tta_shift
-    moves = [(0, 0)] + ([(k, 0), (-k, 0), (0, k), (0, -k)] if k else [])
-    mirrors = (False, True) if tta_flip else (False,)
-    return [(m, dx, dy) for dx, dy in moves for m in mirrors]
-
-
-def _view(images: Any, mirrored: bool, dx: int, dy: int) -> Any:
-    """images (n, 48, 48, 1) seen mirrored and moved by (dx, dy), borders reflected."""
-    tf = tensorflow()
-    if mirrored:
-        images = images[:, :, ::-1, :]
-    if dx or dy:
-        pad = max(abs(dx), abs(dy))
-        padded = tf.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="REFLECT")
-        top, left = pad - dy, pad - dx
-        images = padded[:, top : top + IMAGE_SIZE, left : left + IMAGE_SIZE, :]
-    return images
-
-
 def predict_probs(
-    model: Any,
-    images: np.ndarray,
-    batch_size: int = 256,
-    tta_flip: bool = False,
-    tta_shift: int = 0,
+    model: Any, images: np.ndarray, batch_size: int = 256, tta_flip: bool = False
 ) -> np.ndarray:
-    """Softmax probabilities (N, 7) float32 for uint8 images (N, 48, 48): with test-time
-    augmentation (tta_flip, tta_shift), the mean of the probabilities over the views."""
+    """Softmax probabilities (N, 7) float32 for uint8 images (N, 48, 48). tta_flip: the mean
+    of the probabilities of each image and of its mirror image (test-time augmentation).
+    Through model.predict: traced once per model, not run op by op."""
     if len(images) == 0:
         return np.zeros((0, NUM_CLASSES), np.float32)
+    views = (False, True) if tta_flip else (False,)
     total = np.zeros((len(images), NUM_CLASSES), np.float64)
-    views = tta_views(tta_flip, tta_shift)
-    for mirrored, dx, dy in views:
-        ds = eval_dataset(images, None, batch_size).map(
-            lambda x, _y, m=mirrored, a=dx, b=dy: _view(x, m, a, b)
-        )
+    for mirrored in views:
+        ds = eval_dataset(images, None, batch_size)
+        ds = ds.map(lambda x, _y: x[:, :, ::-1, :]) if mirrored else ds.map(lambda x, _y: x)
         total += model.predict(ds, verbose=0)
     return (total / len(views)).astype(np.float32)

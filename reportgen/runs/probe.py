@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from reportgen.data.types import Dataset
-from reportgen.runs.pipeline import tta_views
 from reportgen.runs.plan import Cost
 from reportgen.runs.spec import RunSpec
 from reportgen.tfenv import choose_precision, tensorflow
@@ -31,8 +30,7 @@ Measure = Callable[[RunSpec, Dataset], Cost]
 
 def speed_signature(spec: RunSpec) -> tuple:
     """What a run's speed depends on: runs with equal signatures share a probe."""
-    tta = (spec.tta_flip, spec.tta_shift)
-    return (spec.model, spec.batch_size, spec.augment is not None, tta, spec.val_fraction)
+    return (spec.model, spec.batch_size, spec.augment is not None, spec.tta_flip, spec.val_fraction)
 
 
 def measure(spec: RunSpec, data: Dataset, clock: Callable[[], float] = time.perf_counter) -> Cost:
@@ -58,7 +56,7 @@ def measure(spec: RunSpec, data: Dataset, clock: Callable[[], float] = time.perf
     finally:
         keras.mixed_precision.set_global_policy("float32")
     n_tests = sum(len(t) for t in data.tests.values())
-    views = len(tta_views(spec.tta_flip, spec.tta_shift))
+    views = 2 if spec.tta_flip else 1
     epoch = steps * step + len(val_idx) * per_image + save
     predictions = (len(val_idx) * (2 * views + 1) + n_tests * views) * per_image
     return Cost(epoch=float(epoch), fixed=float(tracing + predictions + save))

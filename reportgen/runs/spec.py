@@ -90,8 +90,6 @@ class RunSpec:
     warmup_fraction: float = 0.05
     schedule: Literal["cosine", "constant"] = "cosine"
     tta_flip: bool = True
-    tta_shift: int = 0  # pixels; > 0: predictions also average four shifted views
-    ema_momentum: float = 0.0  # > 0: the final weights are this moving average of the weights
     seed: int = 0
     val_fraction: float = 0.1
     split_seed: int = 0

@@ -26,7 +26,7 @@ from reportgen.data.types import Dataset
 from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
 from reportgen.runs import run as files
-from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset, tta_views
+from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
 from reportgen.runs.schedule import warmup_steps
 from reportgen.runs.spec import TRAINING_CODE_VERSION, RunSpec
 from reportgen.tfenv import choose_precision, device_description, hardware, strategy, tensorflow
@@ -75,16 +75,13 @@ def compiled_model(spec: RunSpec, mean: float | None, std: float | None) -> Any:
 def optimizer(spec: RunSpec) -> Any:
     import keras
 
-    ema = {"use_ema": spec.ema_momentum > 0, "ema_momentum": spec.ema_momentum or 0.99}
     lr = spec.learning_rate
     if spec.optimizer == "adamw":
-        return keras.optimizers.AdamW(learning_rate=lr, weight_decay=spec.weight_decay, **ema)
+        return keras.optimizers.AdamW(learning_rate=lr, weight_decay=spec.weight_decay)
     if spec.optimizer == "sgd":
         wd = spec.weight_decay
-        return keras.optimizers.SGD(
-            learning_rate=lr, momentum=0.9, nesterov=True, weight_decay=wd, **ema
-        )
-    return keras.optimizers.Adam(learning_rate=lr, **ema)
+        return keras.optimizers.SGD(learning_rate=lr, momentum=0.9, nesterov=True, weight_decay=wd)
+    return keras.optimizers.Adam(learning_rate=lr)
 
 
 def new_state(spec: RunSpec, steps: int) -> dict[str, Any]:
@@ -134,8 +131,8 @@ def train_run(
         )
         val_ds = eval_dataset(x_val, y_val, 256, one_hot=True)
         replan = pace.replan if pace is not None else None
-        datasets, val = (train_ds, val_ds), (x_val, y_val)
-        _train(model, spec, state, workdir, datasets, steps, report, label, on_step, replan, val)
+        datasets = (train_ds, val_ds)
+        _train(model, spec, state, workdir, datasets, steps, report, label, on_step, replan)
     finally:
         keras.mixed_precision.set_global_policy("float32")
     if pace is not None:
@@ -175,31 +172,14 @@ def _train(
     label: str,
     on_step: Callable[[], None] | None,
     replan: Replan | None,
-    val: tuple[np.ndarray, np.ndarray],
 ) -> None:
-    """The epochs, then the moving average of the weights swapped in (spec.ema_momentum);
-    the last weights' hold-out accuracy is kept in the state, to say what the average gave."""
     from reportgen.runs.loop import fit_epochs, save_checkpoint
 
     def checkpoint(s: dict[str, Any]) -> None:
-        if spec.ema_momentum and s["epoch"] >= s["epochs"]:
-            s["last_weights_val_accuracy"] = _accuracy(spec, model, *val)
         save_checkpoint(model, workdir / CHECKPOINT)
         write_json(workdir / STATE, s)
 
-    fitted = state["epoch"] < state["epochs"]
     fit_epochs(model, spec, state, datasets, steps, report, label, checkpoint, replan, on_step)
-    if spec.ema_momentum and not fitted:  # resumed after its last epoch: fit never ran
-        model.optimizer.finalize_variable_values(model.trainable_weights)
-
-
-def tta(spec: RunSpec) -> dict[str, Any]:
-    """predict_probs' test-time augmentation for the spec's predictions."""
-    return {"tta_flip": spec.tta_flip, "tta_shift": spec.tta_shift}
-
-
-def _accuracy(spec: RunSpec, model: Any, x: np.ndarray, y: np.ndarray) -> float:
-    return float((predict_probs(model, x, **tta(spec)).argmax(1) == y).mean())
 
 
 def _finish(
@@ -259,14 +239,14 @@ def write_predictions(
 ) -> dict[str, Any]:
     """The model's predictions on the hold-out and the labelled test sets, saved; returns
     what they measure (val_accuracy, val_accuracy_plain, tta_flip, test_accuracy)."""
-    val_pred = predict_probs(model, x_val, **tta(spec))
-    plain = predict_probs(model, x_val) if len(tta_views(**tta(spec))) > 1 else val_pred
+    val_pred = predict_probs(model, x_val, tta_flip=spec.tta_flip)
+    plain = predict_probs(model, x_val) if spec.tta_flip else val_pred
     save_npy(workdir / files.VAL_PRED_FILE, val_pred)
     save_npy(workdir / files.VAL_TRUE_FILE, y_val.astype(np.int64))
     save_npy(workdir / files.VAL_INDEX_FILE, val_idx.astype(np.int64))
     test_accuracy = {}
     for name, test in sorted(data.tests.items()):
-        pred = predict_probs(model, test.images, **tta(spec))
+        pred = predict_probs(model, test.images, tta_flip=spec.tta_flip)
         save_npy(workdir / f"test_pred_{name}.npy", pred)
         test_accuracy[name] = float((pred.argmax(1) == test.labels).mean())
     return {
@@ -325,9 +305,8 @@ def _write_results(
         "epochs_run": state["epoch"],
         "planned_epochs": state.get("planned_epochs", state["epoch"]),  # before any re-plan
         "budget": state.get("budget"),  # {text, seconds, share} when a budget planned it
-        "ema_momentum": spec.ema_momentum,
-        "last_weights_val_accuracy": state.get("last_weights_val_accuracy"),  # without EMA
         "train_seconds": float(state["seconds"]),
+        "cpu_seconds": float(state.get("cpu_seconds", 0.0)),  # of this process, all threads
         "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
         "params": param_counts(model),
         "precision": precision,
