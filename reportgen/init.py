@@ -33,10 +33,7 @@ COMMENTS: dict[tuple[str, str], str] = {
     ("training", "model"): "your own CNN: a .py with build_model (init --model writes one) or "
     "a trained .keras; empty: reportgen's",
     ("training", "history"): "with a trained .keras: its History.history JSON or CSVLogger CSV",
-    (
-        "training",
-        "model_input",
-    ): "with a trained .keras: the pixels it was trained on, 0-255 or 0-1",
+    ("training", "model_input"): "with a trained .keras: its pixels' range, 0-255 or 0-1",
     ("explain", "filter_layer"): "q6; empty: a middle convolutional layer",
 }
 # Keys without a value yet, written as a commented example.
@@ -98,21 +95,22 @@ def write_project(
         toml_note += f"; {', '.join(flags)} as given here not written into it"
     if starter and "--model" in flags:
         toml_note += f'; set model = "{starter}" in its [training] table to use {starter}'
-    done = [
-        (CONFIG_FILE, write_new(root / CONFIG_FILE, config_text(config)), toml_note),
-    ]
+    # (the file, whether it was written now, what it is, why it was kept)
+    done = [(CONFIG_FILE, write_new(root / CONFIG_FILE, config_text(config)), "", toml_note)]
     if starter:
-        written = write_starter(root, starter)
-        done.append((f"{starter} (your CNN: edit it, then `reportgen build`)", written, ""))
+        done.append(
+            (starter, write_starter(root, starter), "your CNN: edit it, then `reportgen build`", "")
+        )
+    guide = f"{config.answers_dir.name}/README.md"
     done += [
-        (f"{config.answers_dir.name}/README.md", write_answers_guide(config.answers_dir), ""),
-        (".gitignore (build/ stays out)", write_gitignore(root), "it has reportgen's lines"),
+        (guide, write_answers_guide(config.answers_dir), "", ""),
+        (".gitignore", write_gitignore(root), "build/ stays out", "it has reportgen's lines"),
     ]
     if ci:
         written = write_new(root / WORKFLOW_PATH, workflow_text(config))
-        done.append((str(WORKFLOW_PATH), written, "there already: remove it to write it anew"))
-    wrote = [name for name, written, _ in done if written]
-    kept = [f"{name.split(' (')[0]} ({note or 'there already'})" for name, w, note in done if not w]
+        done.append((str(WORKFLOW_PATH), written, "", "there already: remove it to write it anew"))
+    wrote = [f"{name} ({what})" if what else name for name, new, what, _ in done if new]
+    kept = [f"{name} ({why or 'there already'})" for name, new, _, why in done if not new]
     return wrote, kept
 
 
