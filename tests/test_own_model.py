@@ -480,7 +480,6 @@ def test_debug_shows_what_the_student_s_code_printed_and_warned(project, capsys,
     path = project / "chatty.py"
     path.write_text(CHATTY, encoding="utf-8")
     user = UserModel("0" * 64, "py", path=str(path))
-    monkeypatch.delenv("REPORTGEN_DEBUG", raising=False)  # main(["--debug"]) leaves it set
     load_user_model(user)
     assert capsys.readouterr() == ("", "")
     monkeypatch.setenv("REPORTGEN_DEBUG", "1")
