@@ -11,7 +11,6 @@ with the time that is really left, so a slow start shortens the later runs, not 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,23 +21,6 @@ from reportgen.runs.spec import RunSpec
 # the budget is a promise (the plan is made again before each run, so only the last run's
 # error is left over).
 SAFETY = 0.95
-
-_UNITS = {"s": 1, "m": 60, "h": 3600}
-_PART = re.compile(r"(\d+(?:\.\d+)?)([hms])")
-
-
-def parse_budget(text: str, flag: str = "--budget") -> float:
-    """'45m', '2h', '1h30m', '90s', '1.5h' -> seconds. A bare number is minutes."""
-    s = str(text).strip().lower().replace(" ", "")
-    if re.fullmatch(r"\d+(\.\d+)?", s):
-        seconds = float(s) * 60
-    elif s and _PART.sub("", s) == "":
-        seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(s))
-    else:
-        raise UserError(f"{flag} {text!r}: write a time such as 45m, 2h, 1h30m or 90s")
-    if seconds <= 0:
-        raise UserError(f"{flag} {text!r}: the budget must be more than zero")
-    return seconds
 
 
 def format_duration(seconds: float) -> str:
