@@ -9,11 +9,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from reportgen.config import LANGS, Config, load_config
+from reportgen.config import Config, load_config
 from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
 from reportgen.runs.own import INPUT_SCALES, STARTER
+from reportgen.schema import LANGS
 from reportgen.tfenv import quiet_imports
 
 
@@ -50,6 +51,7 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
     )
     g.add_argument(
         "--model",
+        type=starter_path if init else None,
         nargs="?" if init else None,
         const=STARTER if init else None,
         help=f"write a starter CNN there and use it (default {STARTER})"
@@ -73,6 +75,15 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
     g.add_argument("--quiet", action="store_true", help="no progress bars")
     g.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's logs")
     return p
+
+
+def starter_path(value: str) -> str:
+    """init --model NAME: the starter's path; a name without a suffix gets .py."""
+    if value.endswith(("/", "\\")) or Path(value).name in (".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is a folder: give the file to write, like {STARTER}"
+        )
+    return value if not value or Path(value).suffix else f"{value}.py"
 
 
 def parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import shlex
 import shutil
@@ -20,6 +21,8 @@ from reportgen.files import atomic_path, output_folder
 from reportgen.progress import reporter
 from reportgen.project import Project
 
+BUILT = ("sections", "fonts")  # what reportgen writes under build/
+
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not args.quiet:
@@ -27,10 +30,21 @@ def _say(args: argparse.Namespace, message: str) -> None:
 
 
 def _require_student(config: Config) -> None:
-    if not config.student.id:
+    if config.student.id:
+        return
+    if (config.root / CONFIG_FILE).exists():
         raise UserError(
             "no student ID: pass --student-id R0XXXXXXX or set student.id in reportgen.toml"
         )
+    above = next((p for p in config.root.parents if (p / CONFIG_FILE).is_file()), None)
+    if above is not None:
+        raise UserError(
+            f"no student ID, and no {CONFIG_FILE} here: {above} is the project; run reportgen there"
+        )
+    raise UserError(
+        f"no student ID, and no {CONFIG_FILE} in {config.root}: make it a project with "
+        "`reportgen init --student-id R0XXXXXXX`, or pass --student-id R0XXXXXXX"
+    )
 
 
 def cmd_build(config: Config, args: argparse.Namespace) -> int:
@@ -208,9 +222,13 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
 def cmd_clean(config: Config, args: argparse.Namespace) -> int:
     project = Project(config)
     removed = []
-    if config.build_dir.exists():
-        shutil.rmtree(config.build_dir)
-        removed.append(str(config.build_dir))
+    for name in BUILT:  # build/ may be another tool's too: only reportgen's part goes
+        folder = config.build_dir / name
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            removed.append(str(folder))
+    with contextlib.suppress(OSError):
+        config.build_dir.rmdir()  # when nothing else is left in it
     removed += [str(folder) for folder in project.store.discard_leftovers()]
     if args.runs:
         keep = set(project.all_runs())
@@ -241,37 +259,39 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_init(config: Config, args: argparse.Namespace) -> int:
-    """Write what a project lacks (reportgen.toml, answers/README.md, .gitignore lines, with
-    --ci github the workflow), then say what to commit."""
+    """Write what a project lacks, never over a file that is there (reportgen/init.py); say
+    what was written and what kept, then what to commit."""
     from reportgen import init
-    from reportgen.starter import write_starter
 
     toml = config.root / CONFIG_FILE
-    workflow = config.root / init.WORKFLOW_PATH if args.ci else None
     starter = args.model if args.model and args.model.endswith(".py") else None
-    wanted = [p for p in (workflow, starter and config.root / starter) if p]
-    if toml.exists() and all(p.exists() for p in wanted):
-        also = "".join(f"; so does {p}" for p in wanted)
+    asked = [p for p in (starter, args.ci and str(init.WORKFLOW_PATH)) if p]
+    if toml.exists() and all((config.root / p).exists() for p in asked):
+        also = "".join(f"; so does {p}" for p in asked)
         raise UserError(f"{toml} exists already{also}; edit it, or remove it to start over")
-    wrote = []
-    if not toml.exists():
-        toml.write_text(init.config_text(config), encoding="utf-8")
-        wrote.append(CONFIG_FILE)
-    elif starter and config.training.model != starter:
-        print(f'set model = "{starter}" in the [training] table of {CONFIG_FILE} to use it')
-    if starter and write_starter(config.root, starter):
-        wrote.append(f"{starter} (your CNN: edit it, then `reportgen build`)")
-    if init.write_answers_guide(config.answers_dir):
-        wrote.append(f"{config.answers_dir.name}/README.md")
-    if init.write_gitignore(config.root):
-        wrote.append(".gitignore (build/ stays out)")
-    if workflow is not None and not workflow.exists():
-        init.write_workflow(config, workflow)
-        wrote.append(str(init.WORKFLOW_PATH))
-    print(f"wrote {', '.join(wrote)} in {config.root}")
+    wrote, kept = init.write_project(config, starter, bool(args.ci), _unwritten_flags(config, args))
+    if wrote:
+        print(f"wrote {', '.join(wrote)} in {config.root}")
+    for line in kept:
+        print(f"kept {line}")
     for line in init.commit_advice(config):
         print(line)
     return 0
+
+
+def _unwritten_flags(config: Config, args: argparse.Namespace) -> list[str]:
+    """The settings given as flags that an existing reportgen.toml does not hold (init never
+    writes into it), as typed: --name, --model, ..."""
+    from reportgen.schema import KEYS
+
+    if not (config.root / CONFIG_FILE).exists():
+        return []
+    on_file = load_config(config.root)
+    return [
+        f"--{spec.flag.replace('_', '-')}"
+        for (table, key), spec in KEYS.items()
+        if getattr(getattr(config, table), key) != getattr(getattr(on_file, table), key)
+    ]
 
 
 def cmd_predict(config: Config, args: argparse.Namespace) -> int:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from reportgen.errors import UserError
-from reportgen.profiles import PROFILES
-from reportgen.text import languages
+from reportgen.errors import UserError, shown_value
+from reportgen.schema import KEYS, checked
 
 CONFIG_FILE = "reportgen.toml"
-STUDENT_ID = re.compile(r"^[A-Z][A-Z0-9]{8}$")
-LANGS = languages()  # the folders of templates/text with a words.toml
 
 
 @dataclass(frozen=True)
@@ -40,9 +36,7 @@ class DataConfig:
 @dataclass(frozen=True)
 class TrainingConfig:
     profile: str = "quick"
-    budget: str = (
-        ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": the profile's epochs
-    )
+    budget: str = ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": none
     model: str = ""  # the student's own CNN: a .py with build_model, or a trained .keras
     history: str = ""  # a trained model's History.history JSON or CSVLogger CSV
     model_input: str = "0-255"  # the pixel range a trained model expects: "0-255" or "0-1"
@@ -88,84 +82,54 @@ class Config:
         return self.root / "answers"
 
 
-# The CLI flag for each key: (table, key) -> flag name.
-FLAGS: dict[tuple[str, str], str] = {
-    ("student", "id"): "student_id",
-    ("student", "name"): "name",
-    ("student", "department"): "department",
-    ("report", "template"): "template",
-    ("report", "lang"): "lang",
-    ("report", "output"): "output",
-    ("data", "path"): "data",
-    ("data", "val_fraction"): "val_fraction",
-    ("training", "profile"): "profile",
-    ("training", "budget"): "budget",
-    ("training", "model"): "model",
-    ("training", "history"): "history",
-    ("training", "model_input"): "model_input",
-    ("kaggle", "public"): "kaggle_public",
-    ("kaggle", "private"): "kaggle_private",
-    ("explain", "filter_layer"): "filter_layer",
-}
-
-
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
-    """Read root/reportgen.toml (if present), apply non-None flag overrides, validate."""
+    """Read root/reportgen.toml (if present), apply the non-None flag overrides, check every
+    value (reportgen/schema.py): a wrong one is a UserError naming the key or the flag."""
     path = root / CONFIG_FILE
-    raw: dict[str, Any] = {}
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: not valid TOML: {exc}") from None
-    tables: dict[str, Any] = {}
-    known = {f.name: f for f in fields(Config) if f.name != "root"}
+    raw = _read(path)
+    tables: dict[str, dict[str, Any]] = {name: {} for name in _TABLES}
+    for (table, key), spec in KEYS.items():
+        flagged = (overrides or {}).get(spec.flag)
+        if flagged is not None:
+            where = f"--{spec.flag.replace('_', '-')} {shown_value(flagged)}"
+            tables[table][key] = checked(spec, flagged, where)
+        elif key in raw.get(table, {}):
+            value = raw[table][key]
+            where = f"{_shown(path)}: {table}.{key} = {shown_value(value)}"
+            tables[table][key] = checked(spec, value, where)
+    built = {name: cls(**tables[name]) for name, cls in _TABLES.items()}
+    return Config(root=root, **built)
+
+
+_TABLES = {f.name: f.default_factory for f in fields(Config) if f.name != "root"}  # type: ignore[misc]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The file's tables, every table and key known; {} without a file."""
+    if not path.exists():
+        return {}
+    where = _shown(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{where}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{where}: cannot read it: {exc.strerror or exc}") from None
     for table, values in raw.items():
-        if table not in known:
-            raise UserError(f"{path}: unknown table [{table}] (known: {', '.join(known)})")
+        if table not in _TABLES:
+            raise UserError(f"{where}: unknown table [{table}] (known: {', '.join(_TABLES)})")
         if not isinstance(values, dict):
-            raise UserError(f"{path}: [{table}] must be a table")
-        cls = known[table].default_factory  # type: ignore[misc]
-        names = {f.name for f in fields(cls)}
+            raise UserError(f"{where}: [{table}] must be a table, not {shown_value(values)}")
+        names = sorted(key for t, key in KEYS if t == table)
         for key in values:
             if key not in names:
-                raise UserError(
-                    f"{path}: unknown key {table}.{key} (known: {', '.join(sorted(names))})"
-                )
-        tables[table] = dict(values)
-    for (table, key), flag in FLAGS.items():
-        value = (overrides or {}).get(flag)
-        if value is not None:
-            tables.setdefault(table, {})[key] = value
-    built = {name: f.default_factory(**tables.get(name, {})) for name, f in known.items()}  # type: ignore[misc]
-    return validate(Config(root=root, **built), path)
+                raise UserError(f"{where}: unknown key {table}.{key} (known: {', '.join(names)})")
+    return raw
 
 
-def validate(config: Config, path: Path) -> Config:
-    student = config.student
-    if student.id:
-        sid = str(student.id).strip().upper()
-        if not STUDENT_ID.match(sid):
-            raise UserError(
-                f"student id {student.id!r} is not one letter then 8 letters or digits "
-                "(like R05942017): set --student-id or student.id in reportgen.toml"
-            )
-        config = replace(config, student=replace(student, id=sid))
-    if config.report.lang not in LANGS:
-        raise UserError(f"--lang {config.report.lang!r}: choose one of {', '.join(LANGS)}")
-    if config.training.profile not in PROFILES:
-        raise UserError(
-            f"--profile {config.training.profile!r}: choose one of {', '.join(PROFILES)}"
-        )
-    if config.training.budget:
-        from reportgen.runs.plan import parse_budget
-
-        parse_budget(config.training.budget, f"--budget (training.budget in {path.name})")
-    frac = config.data.val_fraction
-    if not isinstance(frac, float | int) or not 0.01 <= float(frac) <= 0.5:
-        raise UserError(f"data.val_fraction {frac!r} in {path.name}: must be between 0.01 and 0.5")
-    for name in ("public", "private"):
-        score = getattr(config.kaggle, name)
-        if score is not None and not (isinstance(score, float | int) and 0 <= score <= 1):
-            raise UserError(f"kaggle.{name} {score!r} in {path.name}: must be between 0 and 1")
-    return config
+def _shown(path: Path) -> str:
+    """The file as the user would name it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

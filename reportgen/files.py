@@ -42,6 +42,8 @@ def output_folder(target: Path, flag: str) -> Path:
     """Make the folder an output file goes into (with its parents), as every command that
     writes a file given on the command line does; UserError naming the flag if it cannot."""
     folder = Path(target).parent
+    if Path(target).is_dir():
+        raise UserError(f"{target} is a folder: give the file's path (from {flag})")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:

@@ -8,46 +8,39 @@ folders.
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from pathlib import Path
+
+import tomlkit
 
 from reportgen.ci import WORKFLOW_PATH, install_spec, workflow
 from reportgen.config import CONFIG_FILE, Config
-from reportgen.files import human_size
+from reportgen.files import human_size, write_bytes_atomic
+from reportgen.starter import write_starter
 
 GITHUB_FILE_LIMIT = 100 * 1024 * 1024  # GitHub refuses larger files (Git LFS takes them)
 GITIGNORE_LINES = ("build/", "runs/.partial/", "runs/.locks/", "runs/.corrupt/")
 _IGNORES_RUNS = ("runs", "runs/", "/runs", "/runs/", "runs/*", "/runs/*")
 
-INIT_TOML = """\
-# reportgen settings; every key can be overridden by its flag (reportgen build --help).
-[student]
-id = "{id}"
-name = "{name}"
-department = "{department}"
-
-[report]
-template = "{template}"   # reportgen list templates
-lang = "{lang}"             # zh or en
-output = "{output}"
-
-[data]
-path = "{data}"                 # empty: the embedded synthetic faces; else train.csv (or .gz)
-val_fraction = {val_fraction}
-
-[training]
-profile = "{profile}"        # tiny, quick or full
-budget = "{budget}"              # e.g. "45m": train within this time here; empty: the profile's epochs
-model = "{model}"               # your own CNN: a .py with build_model (init --model writes one) or a trained .keras; empty: reportgen's
-history = "{history}"             # with a trained .keras: its History.history JSON or CSVLogger CSV
-model_input = "{model_input}"      # with a trained .keras: the pixels it was trained on, 0-255 or 0-1
-
-[kaggle]
-# public = 0.70
-# private = 0.69
-
-[explain]
-filter_layer = "{filter_layer}"         # q6; empty: a middle convolutional layer
-"""
+HEADER = "reportgen settings; every key can be overridden by its flag (reportgen build --help)."
+# The comment beside each key init writes.
+COMMENTS: dict[tuple[str, str], str] = {
+    ("report", "template"): "reportgen list templates",
+    ("report", "lang"): "zh or en",
+    ("data", "path"): "empty: the embedded synthetic faces; else train.csv (or .gz)",
+    ("training", "profile"): "tiny, quick or full",
+    ("training", "budget"): 'e.g. "45m": train within this time here; empty: the profile\'s epochs',
+    ("training", "model"): "your own CNN: a .py with build_model (init --model writes one) or "
+    "a trained .keras; empty: reportgen's",
+    ("training", "history"): "with a trained .keras: its History.history JSON or CSVLogger CSV",
+    ("training", "model_input"): "with a trained .keras: its pixels' range, 0-255 or 0-1",
+    ("explain", "filter_layer"): "q6; empty: a middle convolutional layer",
+}
+# Keys without a value yet, written as a commented example.
+EXAMPLES: dict[tuple[str, str], str] = {
+    ("kaggle", "public"): "public = 0.70",
+    ("kaggle", "private"): "private = 0.69",
+}
 
 ANSWERS_GUIDE = """\
 # Your own words
@@ -68,22 +61,66 @@ writes into this folder. This README is not used by any build.
 
 
 def config_text(config: Config) -> str:
-    return INIT_TOML.format(
-        id=config.student.id,
-        name=config.student.name,
-        department=config.student.department,
-        template=config.report.template,
-        lang=config.report.lang,
-        output=config.report.output,
-        data=config.data.path,
-        val_fraction=config.data.val_fraction,
-        profile=config.training.profile,
-        budget=config.training.budget,
-        model=config.training.model,
-        history=config.training.history,
-        model_input=config.training.model_input,
-        filter_layer=config.explain.filter_layer,
-    )
+    """reportgen.toml with config's values, written by a TOML library (any text a student
+    types reads back unchanged), each key with its comment."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(HEADER))
+    for table_field in fields(config):
+        if table_field.name == "root":
+            continue
+        table = tomlkit.table()
+        for key, value in asdict(getattr(config, table_field.name)).items():
+            where = (table_field.name, key)
+            if value is None:
+                table.add(tomlkit.comment(EXAMPLES[where]))
+                continue
+            item = tomlkit.item(value)
+            if where in COMMENTS:
+                item.comment(COMMENTS[where])
+            table.add(key, item)
+        doc.add(table_field.name, table)
+    return tomlkit.dumps(doc)
+
+
+def write_project(
+    config: Config, starter: str | None, ci: bool, flags: list[str]
+) -> tuple[list[str], list[str]]:
+    """Write each file the project lacks, never over one that is there: reportgen.toml,
+    answers/README.md, .gitignore's lines, the starter model (starter: its path), the
+    workflow (ci). flags: the settings given on the command line. What was written and
+    what was kept, for people."""
+    root = config.root
+    toml_note = "there already: edit it to change a setting"
+    if flags:
+        toml_note += f"; {', '.join(flags)} as given here not written into it"
+    if starter and "--model" in flags:
+        toml_note += f'; set model = "{starter}" in its [training] table to use {starter}'
+    # (the file, whether it was written now, what it is, why it was kept)
+    done = [(CONFIG_FILE, write_new(root / CONFIG_FILE, config_text(config)), "", toml_note)]
+    if starter:
+        done.append(
+            (starter, write_starter(root, starter), "your CNN: edit it, then `reportgen build`", "")
+        )
+    guide = f"{config.answers_dir.name}/README.md"
+    done += [
+        (guide, write_answers_guide(config.answers_dir), "", ""),
+        (".gitignore", write_gitignore(root), "build/ stays out", "it has reportgen's lines"),
+    ]
+    if ci:
+        written = write_new(root / WORKFLOW_PATH, workflow_text(config))
+        done.append((str(WORKFLOW_PATH), written, "", "there already: remove it to write it anew"))
+    wrote = [f"{name} ({what})" if what else name for name, new, what, _ in done if new]
+    kept = [f"{name} ({why or 'there already'})" for name, new, _, why in done if not new]
+    return wrote, kept
+
+
+def write_new(path: Path, text: str) -> bool:
+    """path with text, whole or not at all, unless path is there. Whether it was written."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, text.encode("utf-8"))
+    return True
 
 
 def write_answers_guide(answers_dir: Path) -> bool:
@@ -111,10 +148,8 @@ def write_gitignore(root: Path) -> bool:
     return True
 
 
-def write_workflow(config: Config, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = workflow(config.report.output, install_spec(config.root))
-    path.write_text(text, encoding="utf-8")
+def workflow_text(config: Config) -> str:
+    return workflow(config.report.output, install_spec(config.root))
 
 
 def commit_advice(config: Config) -> list[str]:

@@ -49,8 +49,8 @@ class Project:
         """The --budget as the planner takes it; None without one."""
         if not self.config.training.budget:
             return None
+        from reportgen.durations import parse_budget
         from reportgen.runs.execute import Budget
-        from reportgen.runs.plan import parse_budget
 
         text = self.config.training.budget
         return Budget(parse_budget(text), text, self.profile.shares)

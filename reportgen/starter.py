@@ -5,6 +5,7 @@ starter is the CNN reportgen would train."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from string import Template
 
@@ -76,7 +77,7 @@ def starter_text(path: str, shape: ModelShape | None = None) -> str:
     """The starter file's text for the profile's CNN shape (default: the full profile's)."""
     shape = shape or get_profile("full").model
     return STARTER.substitute(
-        path=path,
+        path=json.dumps(path, ensure_ascii=False)[1:-1],  # escaped: it is in a docstring
         filters=repr(tuple(shape.filters)),
         convs_per_block=shape.convs_per_block,
         dense_units=shape.dense_units,

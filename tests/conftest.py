@@ -18,6 +18,13 @@ def _shared_dir(tmp_path_factory, name):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _no_debug_left_over(monkeypatch):
+    """main(["--debug"]) sets REPORTGEN_DEBUG for its process; in a test worker it would stay
+    set for every later test (and the subprocesses they start): each test begins without."""
+    monkeypatch.delenv("REPORTGEN_DEBUG", raising=False)
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """An empty project folder: the test's working folder, with a fingerprint cache of its own."""

@@ -22,7 +22,7 @@ def run_cli(tmp_path, *argv):
 @pytest.mark.parametrize(
     "argv, needle",
     [
-        (["build", "--student-id", "X123"], "student id"),
+        (["build", "--student-id", "X123"], "--student-id"),
         (["build", "--profile", "huge", "--student-id", "R05942017"], "--profile"),
         (["run", "q9", "--student-id", "R05942017"], "no module 'q9'"),
         (["build", "--student-id", "R05942017", "--data", "missing.csv"], "missing.csv"),

@@ -427,6 +427,74 @@ def test_a_bad_history_is_one_line(project, capsys, models):
     assert "h.json" in line and "different lengths" in line
 
 
+# A script as students write them: it prints at import (10,000 lines), parses the command
+# line, passes input_shape= to a layer (a Keras UserWarning) and prints its summary.
+CHATTY = """\
+import argparse
+
+import keras
+from keras import layers
+
+for i in range(10_000):
+    print("epoch", i, "loss", 1 / (i + 1))
+args = argparse.ArgumentParser().parse_args()  # sees the file alone, not reportgen's flags
+
+
+def build_model(input_shape, num_classes):
+    model = keras.Sequential(
+        [
+            layers.Conv2D(4, 3, activation="relu", input_shape=input_shape),
+            layers.MaxPooling2D(4),
+            layers.Flatten(),
+            layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
+    model.summary()
+    return model
+"""
+
+
+def test_a_chatty_script_builds_and_quiet_stays_quiet(project):
+    import os
+    import subprocess
+    import sys
+
+    (project / "chatty.py").write_text(CHATTY, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "run", "q1", *FLAGS, "--model", "chatty.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""
+    assert done.stdout.strip() == str(project / "Report.pdf")
+
+
+def test_debug_shows_what_the_student_s_code_printed_and_warned(project, capsys, monkeypatch):
+    from reportgen.runs.spec import UserModel
+    from reportgen.runs.user_model import load_user_model
+
+    path = project / "chatty.py"
+    path.write_text(CHATTY, encoding="utf-8")
+    user = UserModel("0" * 64, "py", path=str(path))
+    load_user_model(user)
+    assert capsys.readouterr() == ("", "")
+    monkeypatch.setenv("REPORTGEN_DEBUG", "1")
+    load_user_model(user)
+    err = capsys.readouterr().err
+    assert "epoch 9999 loss" in err and "Total params" in err
+    assert "UserWarning: Do not pass an `input_shape`" in err
+
+
+def test_ctrl_c_in_the_student_s_code_still_stops_reportgen(project, capsys):
+    (project / "slow.py").write_text("raise KeyboardInterrupt\n", encoding="utf-8")
+    assert main(["build", *FLAGS, "--model", "slow.py"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------- the budget gives the rest
 
 

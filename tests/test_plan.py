@@ -15,7 +15,6 @@ from reportgen.runs.plan import (
     TRAINING_SHARE,
     Cost,
     budget_text,
-    parse_budget,
     plan_runs,
     run_shares,
     smallest_budget,
@@ -42,20 +41,6 @@ def report_specs():
 COSTS = {"cnn": Cost(60.0, 20.0), "dnn": Cost(8.0, 5.0)} | {
     f"abl{i}": Cost(60.0 - 10 * (i % 2), 20.0) for i in range(4)
 }
-
-
-@pytest.mark.parametrize(
-    ("text", "seconds"),
-    [("45m", 2700), ("2h", 7200), ("1h30m", 5400), ("90s", 90), ("1.5h", 5400), ("30", 1800)],
-)
-def test_budgets_are_read_as_people_write_them(text, seconds):
-    assert parse_budget(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["", "soon", "45 minutes", "0m", "-5m", "m"])
-def test_a_bad_budget_names_the_flag(text):
-    with pytest.raises(UserError, match="--budget"):
-        parse_budget(text)
 
 
 @pytest.mark.parametrize("budget", [30 * 60, 45 * 60, 3 * 3600])

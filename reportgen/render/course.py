@@ -120,11 +120,16 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
     if ("questions" in raw) == ("parts" in raw):
         raise UserError(f"{where}: give either [[questions]] or parts, not both or neither")
     if "parts" in raw:
+        part_ids = raw["parts"]
+        if not isinstance(part_ids, list) or not all(isinstance(p, str) for p in part_ids):
+            raise UserError(f'{where}: parts must be a list of template ids, like ["ml2019-hw3"]')
         parts: list[Part] = []
-        for part_id in raw["parts"]:
+        for part_id in part_ids:
             sub_path = path.parent / f"{part_id}.toml"
+            if not sub_path.is_file() and part_id not in template_ids():
+                raise UserError(f"{where}: part {part_id!r} is no course template")
             if not sub_path.is_file():
-                sub_path = _template_path(str(part_id))
+                sub_path = _template_path(part_id)
             sub = _load(sub_path, (*stack, path))
             parts.extend(sub.parts)
         # In a document of several parts each question names its part.
@@ -139,6 +144,8 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
     default_collab = raw.get("collaborators", False)
     if not isinstance(default_collab, bool):
         raise UserError(f"{where}: collaborators must be true or false")
+    if not isinstance(raw["questions"], list):
+        raise UserError(f"{where}: questions must be [[questions]] tables")
     questions = tuple(
         _question(q, default_collab, f"{where}, question {i + 1}")
         for i, q in enumerate(raw["questions"])

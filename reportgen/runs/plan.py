@@ -13,7 +13,6 @@ end (runs/schedule.py). Nothing is cut off by a timer.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,23 +25,6 @@ TRAINING_SHARE = 0.95
 # A refusal names a budget this much above the least that fits one epoch of every run, so
 # that the named budget still works when the next probe meets a busier moment.
 SMALLEST_MARGIN = 1.2
-
-_UNITS = {"s": 1, "m": 60, "h": 3600}
-_PART = re.compile(r"(\d+(?:\.\d+)?)([hms])")
-
-
-def parse_budget(text: str, flag: str = "--budget") -> float:
-    """'45m', '2h', '1h30m', '90s', '1.5h' -> seconds. A bare number is minutes."""
-    s = str(text).strip().lower().replace(" ", "")
-    if re.fullmatch(r"\d+(\.\d+)?", s):
-        seconds = float(s) * 60
-    elif s and _PART.sub("", s) == "":
-        seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(s))
-    else:
-        raise UserError(f"{flag} {text!r}: write a time such as 45m, 2h, 1h30m or 90s")
-    if seconds <= 0:
-        raise UserError(f"{flag} {text!r}: the budget must be more than zero")
-    return seconds
 
 
 def format_duration(seconds: float) -> str:

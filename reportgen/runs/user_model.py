@@ -25,7 +25,6 @@ import importlib.util
 import json
 import re
 import sys
-import traceback
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +34,7 @@ import keras
 
 from reportgen.classes import IMAGE_SIZE, NUM_CLASSES
 from reportgen.errors import UserError
+from reportgen.runs.fence import fenced, first_line
 from reportgen.runs.spec import UserModel
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
@@ -54,12 +54,6 @@ def shown(path: str | Path) -> str:
         return str(p)
 
 
-def first_line(exc: BaseException, limit: int = 200) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = lines[0] if lines else type(exc).__name__
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 # --- the model as the file gives it ----------------------------------------------------
 
 
@@ -72,6 +66,7 @@ def load_user_model(user: UserModel) -> keras.Model:
 
 
 def _from_py(path: Path, where: str) -> keras.Model:
+    """build_model(...) of the file, imported and called fenced (runs/fence.py)."""
     name = f"reportgen_user_model_{abs(hash(str(path)))}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
@@ -79,24 +74,15 @@ def _from_py(path: Path, where: str) -> keras.Model:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module  # while it runs (dataclasses look themselves up there)
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
-        raise UserError(
-            f"{where}{_line(exc, path)}: {type(exc).__name__}: {first_line(exc)}"
-        ) from exc
+        with fenced(path, where, "imported"):
+            spec.loader.exec_module(module)
     finally:
         sys.modules.pop(name, None)
     build = getattr(module, "build_model", None)
     if not callable(build):
         raise UserError(f"{where}: no function build_model(input_shape, num_classes) in it")
-    try:
-        with _fresh_names():
-            model = build(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES)
-    except Exception as exc:
-        raise UserError(
-            f"{where}{_line(exc, path)}: build_model raised {type(exc).__name__}: "
-            f"{first_line(exc)} (--debug shows the traceback)"
-        ) from exc
+    with fenced(path, where, "build_model"), _fresh_names():
+        model = build(input_shape=INPUT_SHAPE, num_classes=NUM_CLASSES)
     if not isinstance(model, keras.Model):
         raise UserError(
             f"{where}: build_model returned {type(model).__name__}, not a keras.Model "
@@ -118,14 +104,6 @@ def _fresh_names() -> Iterator[None]:
         yield
     finally:
         global_state.set_global_attribute(key, saved)
-
-
-def _line(exc: BaseException, path: Path) -> str:
-    """', line N': the last line of the student's file the error passed through."""
-    if isinstance(exc, SyntaxError) and exc.lineno:
-        return f", line {exc.lineno}"
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    return f", line {frames[-1].lineno}" if frames else ""
 
 
 def keras_config(path: str) -> dict[str, Any]:
