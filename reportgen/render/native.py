@@ -1,0 +1,63 @@
+"""WeasyPrint and the system libraries it loads (Pango, GObject, HarfBuzz, Fontconfig).
+
+pip installs WeasyPrint but not Pango, which it opens through cffi when it is imported. Where
+Pango is missing (macOS and Windows unless installed by hand, a bare Linux image), the import
+fails with a cffi error after printing a banner; load_weasyprint() turns that into one line
+that names the fix for the platform at hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import warnings
+from pathlib import Path
+from types import ModuleType
+
+from reportgen.errors import UserError
+
+APT_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
+
+
+def load_weasyprint() -> ModuleType:
+    """WeasyPrint, imported; a UserError naming the fix when its native libraries don't load."""
+    try:
+        # WeasyPrint prints a banner to stdout before re-raising a failed library load, and
+        # warns that libharfbuzz-subset will be needed one day (we subset fonts ourselves).
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("weasyprint"):
+            raise UserError(missing_library_message(exc)) from None
+        raise UserError("WeasyPrint is not installed: pip install fer-reportgen") from None
+    except (OSError, ImportError) as exc:
+        raise UserError(missing_library_message(exc)) from None
+    return weasyprint
+
+
+def missing_library_message(exc: BaseException, platform: str | None = None) -> str:
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    detail = detail.split(".  Additionally,")[0]  # cffi's second sentence says it again
+    return (
+        f"WeasyPrint cannot load Pango, a system library it needs to write the PDF ({detail}): "
+        f"{pango_fix(platform or sys.platform)}"
+    )
+
+
+def pango_fix(platform: str) -> str:
+    """How to get Pango on this platform (sys.platform's names), in a sentence."""
+    if platform == "darwin":
+        return (
+            "install it with Homebrew, `brew install pango` (on Apple silicon, if it is still "
+            "not found: export DYLD_FALLBACK_LIBRARY_PATH=/opt/homebrew/lib)"
+        )
+    if platform in ("win32", "cygwin"):
+        return (
+            "on Windows, run reportgen in WSL2 (Ubuntu: sudo apt-get install "
+            f"{APT_PACKAGES}) or on Colab (see the README)"
+        )
+    if Path("/etc/debian_version").exists():
+        return f"install it with `sudo apt-get install {APT_PACKAGES}`"
+    return "install Pango with your package manager (Debian and Ubuntu: " + APT_PACKAGES + ")"
