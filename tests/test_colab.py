@@ -69,3 +69,19 @@ def test_the_notebook_runs_off_colab(tiny_project, tmp_path, monkeypatch):
     shown = [o for o in outputs if "text/html" in o.get("data", {})]
     (page,) = [o["data"]["text/html"] for o in shown]
     assert 'src="data:image/png;base64,' in page and "build/sections" not in page
+
+
+def test_the_repository_address_is_the_same_everywhere():
+    """pyproject's Source URL is what the README installs, where its Colab badge points, and
+    what the notebook installs."""
+    import tomllib
+
+    source = tomllib.loads((SOURCE_ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    url = source["urls"]["Source"]
+    repo = url.removeprefix("https://github.com/")
+    readme = (SOURCE_ROOT / "README.md").read_text("utf-8")
+    assert f"colab.research.google.com/github/{repo}/blob/main/notebooks/colab.ipynb" in readme
+    assert f'pip install "fer-reportgen @ git+{url}"' in readme
+    assert f'SOURCE = "fer-reportgen @ git+{url}"' in NOTEBOOK.read_text("utf-8").replace(
+        '\\"', '"'
+    )
