@@ -145,3 +145,18 @@ def test_where_this_copy_came_from(tmp_path, monkeypatch):
     local_git = {"url": clone.as_uri(), "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
     monkeypatch.setattr(origin, "direct_url", lambda: local_git)
     assert origin.requirement() == f"fer-reportgen @ git+{public}@abc123"
+
+
+def test_a_missing_python_part_of_weasyprint_is_one_line_too(monkeypatch):
+    from reportgen.errors import UserError
+
+    class _NoCffi(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] == "weasyprint":
+                raise ModuleNotFoundError("No module named 'cffi'", name="cffi")
+
+    for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoCffi(), *sys.meta_path])
+    with pytest.raises(UserError, match=r"No module named 'cffi'.*pip install"):
+        native.load_weasyprint()

@@ -31,10 +31,11 @@ def load_weasyprint() -> ModuleType:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
             import weasyprint
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("weasyprint"):
-            raise UserError(missing_library_message(exc)) from None
-        raise UserError("WeasyPrint is not installed: pip install fer-reportgen") from None
+    except ModuleNotFoundError as exc:  # a Python package, not a system library
+        raise UserError(
+            f"WeasyPrint cannot be imported ({exc}): install it and what it needs into this "
+            "Python with pip install --force-reinstall weasyprint"
+        ) from None
     except (OSError, ImportError) as exc:
         raise UserError(missing_library_message(exc)) from None
     return weasyprint
