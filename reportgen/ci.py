@@ -10,10 +10,10 @@ read, and the checkout keeps no credentials: what zizmor's audits ask for.
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from pathlib import Path
 
-from reportgen import SOURCE_ROOT, __version__
+from reportgen import SOURCE_ROOT
+from reportgen.origin import requirement
 
 WORKFLOW_PATH = Path(".github/workflows/report.yml")
 PYTHON = "3.12"
@@ -98,17 +98,8 @@ def workflow(output: str, install: str) -> str:
 
 
 def install_spec(root: Path) -> str:
-    """What the workflow installs: this checkout itself (editable: the templates live beside
-    the package) when the student's project is reportgen's own folder, else reportgen from
-    where this copy came (a git URL at its commit), else this version by name."""
+    """What the workflow installs: this checkout itself (editable) when the student's project
+    is reportgen's own folder, else exactly this copy of reportgen (reportgen.origin)."""
     if root.resolve() == SOURCE_ROOT.resolve():
         return "-e ."
-    try:
-        raw = metadata.distribution("reportgen").read_text("direct_url.json")
-        direct = json.loads(raw) if raw else {}
-    except (metadata.PackageNotFoundError, ValueError):
-        direct = {}
-    vcs = direct.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and direct.get("url") and vcs.get("commit_id"):
-        return f'"reportgen @ git+{direct["url"]}@{vcs["commit_id"]}"'
-    return f'"reportgen=={__version__}"'
+    return f'"{requirement()}"'

@@ -65,8 +65,10 @@ def _build(
     """build(), with --no-train's refusal naming the command that trains what is missing."""
     from reportgen.build import build
     from reportgen.errors import RunsMissing
+    from reportgen.render.native import load_weasyprint
 
     output_folder(project.config.output_path, "--output")
+    load_weasyprint()  # no Pango: say so now, not after an hour of training
     try:
         with reporter(args.quiet, transient) as report:
             return build(project, report, recompute=modules, train=not args.no_train)

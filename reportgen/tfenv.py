@@ -132,7 +132,9 @@ def hardware() -> dict[str, Any]:
             tf.config.experimental.get_device_details(g).get("device_name", g.name) for g in gpus
         ]
         return {"kind": "gpu", "count": len(gpus), "names": names}
-    return {"kind": "cpu", "count": len(os.sched_getaffinity(0)), "names": []}
+    # process_cpu_count (3.13+) counts the cores this process may use, on every platform.
+    count = getattr(os, "process_cpu_count", os.cpu_count)() or 1
+    return {"kind": "cpu", "count": count, "names": []}
 
 
 def device_description() -> str:

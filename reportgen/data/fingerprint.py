@@ -1,11 +1,11 @@
 """The data's fingerprint (a hash of the arrays, not of the path) and the cache that saves it.
 
-The cache lives in REPORTGEN_CACHE_DIR, else $XDG_CACHE_HOME/reportgen, else ~/.cache/reportgen:
-fingerprints.json maps a key (the loader's kind and the resolved path) to the source's stamp
-(size, mtime_ns and a digest of each file's name, size, mtime and inode), the fingerprint and the
-name of an .npz holding the parsed arrays, so a second load of unchanged files reads the .npz
-instead of parsing. Every write is atomic (temporary file + os.replace); a cache that cannot be
-read or written is ignored: it only costs time.
+The cache lives in reportgen's cache folder (reportgen.cachedir: REPORTGEN_CACHE_DIR, else the
+platform's user cache folder): fingerprints.json maps a key (the loader's kind and the resolved
+path) to the source's stamp (size, mtime_ns and a digest of each file's name, size, mtime and
+inode), the fingerprint and the name of an .npz holding the parsed arrays, so a second load of
+unchanged files reads the .npz instead of parsing. Every write is atomic (temporary file +
+os.replace); a cache that cannot be read or written is ignored: it only costs time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from reportgen.cachedir import cache_root
 from reportgen.data.types import LabelledImages, UnlabelledImages
 from reportgen.files import atomic_path
 
@@ -60,11 +61,7 @@ def hash_arrays(tag: bytes, arrays: Iterable[tuple[str, np.ndarray]]) -> str:
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("REPORTGEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "reportgen"
+    return cache_root()
 
 
 def source_stamp(files: Sequence[Path]) -> dict[str, int | str]:

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import mimetypes
 import os
-import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from urllib import request
 from urllib.parse import urlsplit
 
-with warnings.catch_warnings():
-    # Importing WeasyPrint warns that libharfbuzz-subset will be required one day: we never
-    # use its font subsetting (reportgen.render.fonts does it), so that does not concern us.
-    warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+from reportgen.render.native import load_weasyprint
+
+load_weasyprint()  # a missing Pango: one line naming the fix, not cffi's traceback
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 class RefusedURL(ValueError):

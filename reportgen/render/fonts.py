@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.cachedir import cache_root
 from reportgen.errors import UserError
 from reportgen.files import write_bytes_atomic
 
@@ -178,5 +179,4 @@ def _prune(cache_dir: Path) -> None:
 
 
 def user_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportgen" / "fonts"
+    return cache_root() / "fonts"

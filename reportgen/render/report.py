@@ -20,6 +20,7 @@ from reportgen.render.course import CourseTemplate
 from reportgen.render.document import Document, build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html
+from reportgen.render.native import load_weasyprint
 from reportgen.sections import Section
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,7 @@ def prepare_fonts(
 
 def write_pdf(page: str, output: Path, fetcher: SafeFetcher, *, full_fonts: bool) -> None:
     """WeasyPrint to a temporary file in output's folder, then renamed over output."""
-    import weasyprint
-
+    weasyprint = load_weasyprint()
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(output) as tmp, quiet_logger("weasyprint"):
