@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -10,13 +11,15 @@ from reportgen.errors import UserError
 from reportgen.progress import Reporter
 from reportgen.runs.execute import Budget, train_runs
 from reportgen.runs.plan import (
-    SAFETY,
+    SMALLEST_MARGIN,
+    TRAINING_SHARE,
     Cost,
     budget_text,
     plan_runs,
     run_shares,
     smallest_budget,
 )
+from reportgen.runs.spec import AugmentSpec
 from reportgen.runs.store import RunStore
 from tests.helpers import random_dataset, tiny_spec
 
@@ -25,10 +28,13 @@ DATA = random_dataset()
 
 
 def report_specs():
-    """The shape of a report's runs: one CNN, one DNN, four ablation runs."""
-    specs = {"cnn": tiny_spec("cnn"), "dnn": tiny_spec("dnn", role="dnn")}
+    """The shape of a report's runs: one CNN, one DNN, four ablation runs (the odd ones with
+    augmentation: another speed, so another probe)."""
+    dnn = tiny_spec("dnn", role="dnn")
+    specs = {"cnn": tiny_spec("cnn"), "dnn": dnn.with_(model=replace(dnn.model, kind="dnn"))}
     for i in range(4):
-        specs[f"abl{i}"] = tiny_spec(f"abl{i}", role="ablation", seed=i)
+        augment = AugmentSpec() if i % 2 else None
+        specs[f"abl{i}"] = tiny_spec(f"abl{i}", role="ablation", seed=i, augment=augment)
     return specs
 
 
@@ -43,7 +49,7 @@ def test_the_plan_fits_the_budget_and_the_cnn_gets_most(budget):
     shares = run_shares(specs, SHARES)
     assert shares["abl0"] == pytest.approx(0.34 / 4)
     plan = plan_runs(specs, shares, COSTS, budget)
-    assert plan.seconds <= budget * SAFETY
+    assert plan.seconds <= budget * TRAINING_SHARE
     by_key = {r.key: r for r in plan.runs}
     assert plan.runs[0].key == "cnn"  # the largest share trains first
     assert all(r.spec.epochs >= 1 for r in plan.runs)
@@ -52,7 +58,7 @@ def test_the_plan_fits_the_budget_and_the_cnn_gets_most(budget):
     for role in ("cnn", "dnn", "ablation"):
         runs = [r for r in plan.runs if r.spec.role == role]
         more = sum(COSTS[r.key].seconds(r.spec.epochs + 1) for r in runs)
-        assert more > sum(r.share for r in runs) * budget * SAFETY
+        assert more > sum(r.share for r in runs) * budget * TRAINING_SHARE
 
 
 def test_the_runs_of_a_role_get_the_same_epochs():
@@ -84,12 +90,26 @@ def test_a_too_small_budget_says_the_smallest_that_works():
     message = str(caught.value)
     need = smallest_budget(specs, shares, COSTS)
     assert "--budget 1m is too small" in message
-    assert message.endswith(f"--budget {budget_text(need)}")
+    assert message.endswith(f"--budget {budget_text(need)} works here")
     assert "\n" not in message
     plan = plan_runs(specs, shares, COSTS, need)  # that budget is enough
     assert min(r.spec.epochs for r in plan.runs) >= 1
+    # ... with room for a probe that meets a busier moment next time
+    plan_runs(specs, shares, {k: Cost(c.epoch * 1.15, c.fixed) for k, c in COSTS.items()}, need)
     with pytest.raises(UserError):
-        plan_runs(specs, shares, COSTS, need * 0.97)
+        plan_runs(specs, shares, COSTS, need / SMALLEST_MARGIN * 0.97)
+
+
+def test_the_budget_named_counts_the_time_the_probe_took():
+    """A refusal after a probe of a minute names a budget that holds the probe too."""
+    specs = report_specs()
+    shares = run_shares(specs, SHARES)
+    need = smallest_budget(specs, shares, COSTS)
+    with pytest.raises(UserError) as caught:
+        plan_runs(specs, shares, COSTS, need, seconds_left=TRAINING_SHARE * need - 600)
+    named = smallest_budget(specs, shares, COSTS, spent=600)
+    assert caught.value.args[0].endswith(f"--budget {budget_text(named)} works here")
+    plan_runs(specs, shares, COSTS, named, seconds_left=TRAINING_SHARE * named - 600)
 
 
 def test_an_interrupted_run_keeps_its_schedule():
@@ -108,7 +128,9 @@ class FakeClock:
 
 
 class FakeStore(RunStore):
-    """Trains nothing: 'training' a run moves the fake clock by its cost times `slowdown`."""
+    """Trains nothing: each epoch of a run moves the fake clock by its cost times `slowdown`
+    (half the run's fixed cost before its first epoch, half after its last), and a paced
+    run is re-planned after every epoch, as the trainer does."""
 
     def __init__(self, tmp_path, clock, slowdown=1.0, cached=()):
         super().__init__(tmp_path / "runs")
@@ -124,36 +146,67 @@ class FakeStore(RunStore):
     def partial_epochs(self, spec, data):
         return None
 
-    def ensure(self, spec, data, report, label=None, on_step=None):
-        self.clock.now += COSTS[spec.name].seconds(spec.epochs) * self.slowdown
-        self.trained.append(spec)
-        return ("trained", spec.name, spec.epochs)
+    def ensure(self, spec, data, report, label=None, on_step=None, pace=None):
+        cost = COSTS[spec.name]
+        self.clock.now += cost.fixed / 2 * self.slowdown
+        total, seconds = spec.epochs, []
+        while len(seconds) < total:
+            self.clock.now += cost.epoch * self.slowdown
+            seconds.append(cost.epoch * self.slowdown)
+            if on_step is not None:
+                on_step()
+            if pace is not None and len(seconds) < total:
+                total = pace.replan(len(seconds), seconds)
+        self.clock.now += cost.fixed / 2 * self.slowdown
+        self.trained.append(spec.with_(epochs=total))
+        return ("trained", spec.name, total)
 
 
-def fake_measure(clock):
+def fake_measure(clock, error=1.0):
+    """A probe that takes 5 s and is wrong by `error` (2: it says every run costs twice
+    what it does)."""
+
     def measure(spec, data):
         clock.now += 5.0  # the probe takes time too, and it counts
-        return COSTS[spec.name]
+        cost = COSTS[spec.name]
+        return Cost(cost.epoch * error, cost.fixed * error)
 
     return measure
 
 
 @pytest.mark.parametrize("slowdown", [1.0, 1.1, 1.3])
 def test_training_ends_within_the_budget_on_a_fake_clock(tmp_path, slowdown):
-    """The plan is made again before each run: when the machine turns out slower than its
-    probe said, the later runs get shorter, and the whole still ends within the budget
-    (up to 1.3x slower than measured)."""
+    """When the machine turns out slower than its probe said, the runs are re-planned, and
+    the whole still ends within the budget's training share."""
     clock = FakeClock()
     store = FakeStore(tmp_path, clock, slowdown)
     specs = {s.name: s for s in report_specs().values()}
     budget = Budget(2700.0, "45m", SHARES)
     runs = train_runs(store, DATA, specs, Reporter(), budget, fake_measure(clock), clock)
     assert set(runs) == set(specs)
-    assert clock.now <= 2700.0
+    assert clock.now <= 2700.0 * TRAINING_SHARE
     assert store.trained[0].name == "cnn"
     assert all(s.epochs >= 1 for s in store.trained)
-    # made again before each run, the plan keeps q3's cells at one length
+    # made again during training, the plan keeps q3's cells at one length
     assert len({s.epochs for s in store.trained if s.role == "ablation"}) == 1
+
+
+@pytest.mark.parametrize("error", [0.5, 2.0])
+@pytest.mark.parametrize("budget", [45 * 60.0, 2 * 3600.0])
+def test_a_probe_wrong_by_half_or_double_still_uses_the_budget(tmp_path, error, budget):
+    """The probe said every run costs half (or twice) what it does: the runs' own epochs
+    correct the plan, and training ends between 90% and 100% of the budget's training share."""
+    clock = FakeClock()
+    store = FakeStore(tmp_path, clock)
+    specs = {s.name: s for s in report_specs().values()}
+    b = Budget(budget, "b", SHARES)
+    train_runs(store, DATA, specs, Reporter(), b, fake_measure(clock, error), clock)
+    training = budget * TRAINING_SHARE
+    assert 0.9 * training <= clock.now <= training
+    assert len({s.epochs for s in store.trained if s.role == "ablation"}) == 1
+    cnn = store.trained[0]
+    assert cnn.name == "cnn"
+    assert COSTS["cnn"].seconds(cnn.epochs) <= SHARES["cnn"] * training * 1.05
 
 
 def test_cached_runs_are_neither_measured_nor_trained(tmp_path):

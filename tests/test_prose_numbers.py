@@ -297,3 +297,45 @@ def test_a_draft_prints_the_facts_and_computes_no_number(
     for part in template_parts(lang, module):
         facts = section.facts if part is None else {**section.facts, "part": part}
         assert render_tracked(lang, module, facts) == [], part
+
+
+# ------------------------------------------------- the budget's sentences, when one planned
+
+BUDGET = {
+    "text": "45m",
+    "share": 0.085,
+    "planned_epochs": 7,
+    "epochs": 9,
+    "longer_text": "3h",
+    "longer_epochs": 41,
+}
+
+
+def with_budget(module: str, facts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The section's facts as a run trained under a budget would give them, and the budget
+    facts put in (the tiny project trains without one)."""
+    if module == "q1_cnn":
+        budget = {**BUDGET, "share": 0.62}
+        return {**facts, "results": {**facts["results"], "budget": budget}}, budget
+    budget = {**BUDGET, "role_share": 0.34}
+    return {**facts, "methods": {**facts["methods"], "budget": budget}}, budget
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("module", ["q1_cnn", "q3_augmentation"])
+def test_the_budget_is_told_from_the_facts(tiny_project_factory, section_of, lang, module):
+    from reportgen.text import render_text
+
+    project = tiny_project_factory(**({} if lang == "zh" else {"lang": lang}))
+    section, _ = section_of(project, module)
+    facts, budget = with_budget(module, section.facts)
+    for part in template_parts(lang, module):
+        assert (
+            render_tracked(lang, module, facts if part is None else {**facts, "part": part}) == []
+        )
+    parts = template_parts(lang, module)
+    text = "".join(render_text(lang, module, {**facts, "part": p}) for p in parts)
+    assert "--budget 45m" in text and str(budget["epochs"]) in text
+    if module == "q3_augmentation":  # what a longer budget would change
+        assert "--budget 3h" in text and str(budget["longer_epochs"]) in text
+    assert unfounded(text, facts) == []

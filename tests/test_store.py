@@ -29,9 +29,9 @@ def counted(monkeypatch):
     calls: list[str] = []
     real = train_module.train_run
 
-    def counting(spec, data, workdir, report, label, on_step=None):
+    def counting(spec, data, workdir, report, label, on_step=None, pace=None):
         calls.append(spec.name)
-        return real(spec, data, workdir, report, label, on_step)
+        return real(spec, data, workdir, report, label, on_step, pace)
 
     monkeypatch.setattr(train_module, "train_run", counting)
     return calls

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING_CODE = (
     "models.py",
     "train.py",
+    "loop.py",
+    "schedule.py",
     "pipeline.py",
     "augment.py",
     "user_model.py",

@@ -165,7 +165,7 @@ def has_batch_norm(run: Run) -> bool:
 
 def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """How the run was trained, from its spec and model."""
-    from reportgen.runs.train import WARMUP_START
+    from reportgen.runs.schedule import WARMUP_START
 
     spec = run.spec
     stats = normalization_stats(run, train_images)
@@ -211,6 +211,31 @@ def _or_none(kind: type, value: Any) -> Any:
     return None if value is None else kind(value)
 
 
+# "What a longer budget would change" is said for a budget this many times the one used.
+LONGER_BUDGET = 4
+
+
+def budget_facts(run: Run) -> dict[str, Any] | None:
+    """How a budget planned the run (None without one): the budget as given, the run's
+    share of it, the epochs first planned and those the plan corrected them to, and about
+    how many epochs LONGER_BUDGET times that budget would have given it."""
+    from reportgen.runs.plan import TRAINING_SHARE, budget_text
+
+    m = run.metrics
+    budget = m.get("budget")
+    if not budget:
+        return None
+    longer = budget["seconds"] * LONGER_BUDGET
+    return {
+        "text": budget["text"],
+        "share": float(budget["share"]),
+        "planned_epochs": int(m.get("planned_epochs") or m["epochs_run"]),
+        "epochs": int(m["epochs_run"]),
+        "longer_text": budget_text(longer),
+        "longer_epochs": int(budget["share"] * TRAINING_SHARE * longer / m["seconds_per_epoch"]),
+    }
+
+
 def result_facts(run: Run, n_images: int) -> dict[str, Any]:
     """What the run measured: accuracies, time and hardware, parameters, the split's sizes
     (n_images: the training file's labelled images). val_accuracy is that of the kept
@@ -232,6 +257,7 @@ def result_facts(run: Run, n_images: int) -> dict[str, Any]:
         "train_seconds": _or_none(float, m["train_seconds"]),
         "seconds_per_epoch": _or_none(float, m["seconds_per_epoch"]),
         "imported": m.get("imported"),
+        "budget": budget_facts(run),
         "params": {k: int(v) for k, v in m["params"].items()},
         "hardware": dict(m["hardware"]),
         "precision": str(m["precision"]),

@@ -14,6 +14,7 @@ from reportgen.context import Context
 from reportgen.facts.training import (
     NEAR_MIN,
     augment_facts,
+    budget_facts,
     has_batch_norm,
     history_facts,
     normalization_stats,
@@ -145,7 +146,14 @@ def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
             np.mean([r.metrics["train_seconds"] for g in grid.values() for r in g])
         ),
         "hardware": dict(norm_run.metrics["hardware"]),
+        "budget": _budget(norm_run, sum(len(g) for g in grid.values())),
     }
+
+
+def _budget(run: Run, runs: int) -> dict[str, Any] | None:
+    """The budget's facts of one cell, with the share of all of q3's runs together."""
+    facts = budget_facts(run)
+    return facts and {**facts, "role_share": facts["share"] * runs}
 
 
 def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> dict[str, Any]:

@@ -1,18 +1,31 @@
 """Training what a report needs: runs in the cache are read, the others trained, in the order
 and for the epochs of a budget plan when there is a budget (runs/plan.py). A student's
 trained model (an imported run) is never trained: it is imported first, outside the plan,
-and the budget is shared out over the runs that train."""
+and the budget is shared out over the runs that train.
+
+Under a budget the plan steers itself: the probe's costs give the first plan and its
+deadline; after every epoch of a run whose length is free, the plan is made again with that
+run's own epoch times (and the probe's costs of the runs after it corrected by what they
+turned out to be) and the time really left, and the run gets its new length."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reportgen.data.types import Dataset
 from reportgen.progress import Reporter
-from reportgen.runs.plan import Cost, Plan, format_duration, plan_runs, run_shares
-from reportgen.runs.probe import Measure, measure, measure_all
+from reportgen.runs.plan import (
+    TRAINING_SHARE,
+    Cost,
+    Pace,
+    Plan,
+    format_duration,
+    plan_runs,
+    run_shares,
+)
+from reportgen.runs.probe import Measure, measure, measure_all, speed_signature
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.runs.store import RunStore
@@ -44,21 +57,28 @@ class Planner:
         seconds_left: float,
         strict: bool = True,
         role_epochs: Mapping[str, int] | None = None,
+        costs: Mapping[str, Cost] | None = None,
     ) -> Plan:
-        """role_epochs: the lengths of roles with a run trained since (added to the cached)."""
-        lengths = {**self.role_epochs, **(role_epochs or {})}
-        fixed = {k: lengths[self.specs[k].role] for k in keys if self.specs[k].role in lengths}
-        fixed |= {k: e for k, e in self.fixed_epochs.items() if k in keys}
+        """seconds_left: of the training time. role_epochs: the lengths of roles with a run
+        trained since (added to the cached). costs: better than the probe's, once measured;
+        with them the plan is one made during training (uncapped: see plan_runs)."""
         return plan_runs(
             {k: self.specs[k] for k in keys},
             self.shares,
-            self.costs,
+            costs or self.costs,
             self.budget.seconds,
             seconds_left,
-            fixed,
+            self.fixed(keys, role_epochs),
             self.budget.text,
             strict,
+            capped=costs is None,
         )
+
+    def fixed(self, keys: list[str], role_epochs: Mapping[str, int] | None) -> dict[str, int]:
+        """The runs of keys whose length is set: resumed, or of a role trained already."""
+        lengths = {**self.role_epochs, **(role_epochs or {})}
+        fixed = {k: lengths[self.specs[k].role] for k in keys if self.specs[k].role in lengths}
+        return fixed | {k: e for k, e in self.fixed_epochs.items() if k in keys}
 
 
 def make_planner(
@@ -138,7 +158,7 @@ def train_runs(
     clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Run]:
     """Every run of specs, by key: read from the cache, or trained (within the budget: the
-    time spent measuring counts, and the plan is made again before each run)."""
+    time spent measuring counts, and the plan steers itself, see the module's doc)."""
     start = clock()
     runs = {k: store.get(s, data) for k, s in specs.items() if store.has(s, data)}
     todo = [k for k in specs if k not in runs]
@@ -158,35 +178,94 @@ def train_runs(
             report.advance(overall)
         report.done(overall)
         return runs
-
     planner = make_planner(store, data, specs, budget, report, measure_one)
-    plan = planner.plan(todo, budget.seconds - (clock() - start))
+    plan = planner.plan(todo, TRAINING_SHARE * budget.seconds - (clock() - start))
     report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
-    keys = [r.key for r in plan.runs]
-    trained: dict[str, int] = {}  # role -> epochs, of the runs trained so far
-    overall = report.task(
-        f"training plan ({budget.text}, {plan.seconds / 60:.0f} min planned)",
-        total=max(1, round(plan.seconds)),
+    return runs | _train_plan(
+        store, data, report, Pacer(planner, clock() + plan.envelope, clock), plan
     )
+
+
+def _train_plan(
+    store: RunStore, data: Dataset, report: Reporter, pacer: Pacer, plan: Plan
+) -> dict[str, Run]:
+    """The plan's runs in its order, each planned again first with the time really left."""
+    keys = [r.key for r in plan.runs]
+    overall = report.task(
+        f"training plan ({pacer.planner.budget.text}, "
+        f"{format_duration(pacer.deadline - pacer.clock())} planned)",
+        total=max(1, round(pacer.deadline - pacer.clock())),
+    )
+    runs = {}
     for i, key in enumerate(keys, start=1):
-        if i > 1:  # the time really left decides, at least one epoch
-            left = budget.seconds - (clock() - start)
-            plan = planner.plan(keys[i - 1 :], left, strict=False, role_epochs=trained)
-        planned = next(r for r in plan.runs if r.key == key)
-        per_step = planned.seconds / max(1, planned.spec.epochs * _steps(planned.spec, data))
-        runs[key] = store.ensure(
-            planned.spec,
-            data,
-            report,
-            f"run {i}/{len(keys)} {planned.spec.name}",
-            lambda: report.advance(overall, per_step),  # noqa: B023 (used before the next run)
-        )
-        trained.setdefault(planned.spec.role, planned.spec.epochs)
+        spec = pacer.planner.specs[key].with_(epochs=pacer.epochs(keys[i - 1 :])[key])
+        pace = pacer.pace(key, keys[i - 1 :], spec.epochs)
+        label = f"run {i}/{len(keys)} {spec.name}"
+        runs[key] = store.ensure(spec, data, report, label, pacer.ticker(report, overall), pace)
+        pacer.trained.setdefault(spec.role, pace.epochs if pace else spec.epochs)
     report.done(overall)
     return runs
 
 
-def _steps(spec: RunSpec, data: Dataset) -> int:
-    from reportgen.runs.train import split, steps_per_epoch
+class Pacer:
+    """The plan during training: the deadline, what each speed of run really cost per epoch
+    (by speed signature), and the lengths of the roles trained so far."""
 
-    return steps_per_epoch(spec, len(split(spec, data)[0]))
+    def __init__(self, planner: Planner, deadline: float, clock: Callable[[], float]) -> None:
+        self.planner, self.deadline, self.clock = planner, deadline, clock
+        self.measured: dict[tuple, float] = {}  # speed signature -> seconds an epoch
+        self.ratio = 1.0  # measured / probed, of the last run measured: corrects the others
+        self.trained: dict[str, int] = {}  # role -> epochs, of the runs trained so far
+
+    def costs(self, keys: list[str]) -> dict[str, Cost]:
+        out = {}
+        for k in keys:
+            probed = self.planner.costs[k]
+            epoch = self.measured.get(speed_signature(self.planner.specs[k]))
+            epoch = probed.epoch * self.ratio if epoch is None else epoch
+            out[k] = Cost(epoch=epoch, fixed=probed.fixed * self.ratio)
+        return out
+
+    def epochs(self, keys: list[str], spent: float = 0.0) -> dict[str, int]:
+        """The lengths of keys' runs (the first one in progress, `spent` seconds into it)."""
+        left = self.deadline - self.clock() + spent
+        plan = self.planner.plan(
+            keys, left, strict=False, role_epochs=self.trained, costs=self.costs(keys)
+        )
+        return {r.key: r.spec.epochs for r in plan.runs}
+
+    def pace(self, key: str, keys: list[str], epochs: int) -> Pace | None:
+        """What steers the run `key` (keys: it and the runs after it); None for a run whose
+        length is set (resumed, or of a role trained already)."""
+        if key in self.planner.fixed(keys, self.trained):
+            return None
+        spec = self.planner.specs[key]
+        probed = self.planner.costs[key].epoch
+
+        def replan(done: int, seconds: Sequence[float]) -> int:
+            epoch = typical_epoch(seconds)
+            self.measured[speed_signature(spec)] = epoch
+            self.ratio = epoch / probed if probed > 0 else 1.0
+            return self.epochs(keys, spent=sum(seconds))[key]
+
+        budget, share = self.planner.budget, self.planner.shares[key]
+        return Pace(replan, budget.text, budget.seconds, share, epochs)
+
+    def ticker(self, report: Reporter, task: object) -> Callable[[], None]:
+        """The plan's progress, in seconds of the planned time, after every training step."""
+        last = self.clock()
+
+        def tick() -> None:
+            nonlocal last
+            now = self.clock()
+            report.advance(task, now - last)
+            last = now
+
+        return tick
+
+
+def typical_epoch(seconds: Sequence[float]) -> float:
+    """An epoch's seconds as the run goes: the mean of its epochs after the first (which
+    holds the tracing), or the first alone."""
+    later = seconds[1:]
+    return sum(later) / len(later) if later else seconds[0]

@@ -12,13 +12,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from reportgen.data.types import Dataset
 from reportgen.runs.plan import Cost
 from reportgen.runs.spec import RunSpec
 from reportgen.tfenv import choose_precision, tensorflow
 
-PROBE_SECONDS = 4.0  # timed training steps per probe, after tracing
+WINDOWS = 3  # timed windows of training steps: the fastest counts (a busy moment slows one)
+WINDOW_SECONDS = 1.5  # each, after tracing
 EVAL_SAMPLE = 512  # images timed for the validation pass
 
 Measure = Callable[[RunSpec, Dataset], Cost]
@@ -34,44 +38,67 @@ def measure(spec: RunSpec, data: Dataset, clock: Callable[[], float] = time.perf
     tensorflow()
     import keras
 
-    from reportgen.runs.pipeline import predict_probs, train_dataset
     from reportgen.runs.train import compiled_model, split, steps_per_epoch
 
     train_idx, val_idx = split(spec, data)
     steps = steps_per_epoch(spec, len(train_idx))
-    sample = train_idx[: spec.batch_size * 8]
-    x, y = data.train.images[sample], data.train.labels[sample]
     keras.mixed_precision.set_global_policy(choose_precision())
     try:
         keras.utils.set_random_seed(spec.seed)
         start = clock()
-        model = compiled_model(spec.with_(epochs=max(spec.epochs, 1)), 128.0, 64.0, steps)
-        ds = train_dataset(x, y, spec.batch_size, spec.augment, spec.seed).repeat()
-        model.fit(ds, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False)
-        t0 = clock()
-        model.fit(ds, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False)
-        step = (clock() - t0) / 2
-        n = max(2, min(steps, math.ceil(PROBE_SECONDS / max(step, 1e-6))))
-        t0 = clock()
-        model.fit(ds, steps_per_epoch=n, epochs=1, verbose=0, shuffle=False)
-        step = (clock() - t0) / n
-        tracing = t0 - start - 4 * step
-        eval_images = data.train.images[val_idx[:EVAL_SAMPLE]]
-        predict_probs(model, eval_images[:8])  # trace
-        t0 = clock()
-        predict_probs(model, eval_images)
-        per_image = (clock() - t0) / max(1, len(eval_images))
+        model = compiled_model(spec, 128.0, 64.0)
+        step, tracing = _step_seconds(model, spec, data, train_idx, steps, clock, start)
+        per_image = _predict_seconds(model, spec, data.train.images[val_idx[:EVAL_SAMPLE]], clock)
         with tempfile.TemporaryDirectory() as tmp:
             t0 = clock()
             model.save(Path(tmp) / "probe.keras")
             save = clock() - t0
     finally:
         keras.mixed_precision.set_global_policy("float32")
-    views = 2 if spec.tta_flip else 1
     n_tests = sum(len(t) for t in data.tests.values())
+    views = 2 if spec.tta_flip else 1
     epoch = steps * step + len(val_idx) * per_image + save
-    fixed = max(tracing, 0.0) + (len(val_idx) * (views + 1) + n_tests * views) * per_image + save
-    return Cost(epoch=float(epoch), fixed=float(fixed))
+    predictions = (len(val_idx) * (2 * views + 1) + n_tests * views) * per_image
+    return Cost(epoch=float(epoch), fixed=float(tracing + predictions + save))
+
+
+def _step_seconds(
+    model: Any,
+    spec: RunSpec,
+    data: Dataset,
+    train_idx: np.ndarray,
+    steps: int,
+    clock: Callable[[], float],
+    start: float,
+) -> tuple[float, float]:
+    """Seconds a training step (the fastest of WINDOWS timed windows), and the tracing's."""
+    from reportgen.runs.pipeline import train_dataset
+
+    sample = train_idx[: spec.batch_size * 8]
+    x, y = data.train.images[sample], data.train.labels[sample]
+    ds = train_dataset(x, y, spec.batch_size, spec.augment, spec.seed).repeat()
+    model.fit(ds, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False)  # tracing
+    traced = clock()
+    model.fit(ds, steps_per_epoch=2, epochs=1, verbose=0, shuffle=False)
+    step = (clock() - traced) / 2
+    n = max(2, min(steps, math.ceil(WINDOW_SECONDS / max(step, 1e-6))))
+    for _ in range(WINDOWS):
+        t0 = clock()
+        model.fit(ds, steps_per_epoch=n, epochs=1, verbose=0, shuffle=False)
+        step = min(step, (clock() - t0) / n)
+    return step, max(0.0, traced - start - 2 * step)
+
+
+def _predict_seconds(
+    model: Any, spec: RunSpec, images: np.ndarray, clock: Callable[[], float]
+) -> float:
+    """Seconds a prediction takes per image and view."""
+    from reportgen.runs.pipeline import predict_probs
+
+    predict_probs(model, images[:8])  # tracing
+    t0 = clock()
+    predict_probs(model, images)
+    return (clock() - t0) / max(1, len(images))
 
 
 def measure_all(

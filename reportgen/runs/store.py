@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
@@ -24,6 +25,9 @@ from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
 from reportgen.runs.run import MANIFEST_FILE, METRICS_FILE, SPEC_FILE, Run
 from reportgen.runs.spec import RunSpec
+
+if TYPE_CHECKING:
+    from reportgen.runs.plan import Pace
 
 
 def sha256_file(path: Path) -> str:
@@ -100,10 +104,11 @@ class RunStore:
         report: Reporter,
         label: str | None = None,
         on_step: Callable[[], None] | None = None,
+        pace: Pace | None = None,
     ) -> Run:
         """The finished run for spec on data, training it first if it is missing (an
         imported run: importing it). A run already in the cache is returned whatever epochs
-        spec asks for (see RunSpec)."""
+        spec asks for (see RunSpec). pace: under a budget, what re-plans its length."""
 
         key = spec.key(data.fingerprint)
         final = self.folder(key)
@@ -125,7 +130,7 @@ class RunStore:
             else:
                 from reportgen.runs.train import train_run  # TensorFlow only when training
 
-                train_run(spec, data, partial, report, label or spec.name, on_step)
+                train_run(spec, data, partial, report, label or spec.name, on_step, pace)
             write_manifest(partial, key)
             os.replace(partial, final)
         return Run.read(key, final)

@@ -14,12 +14,10 @@ whatever precision trained it.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,12 +27,16 @@ from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
 from reportgen.runs import run as files
 from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
+from reportgen.runs.schedule import warmup_steps
 from reportgen.runs.spec import TRAINING_CODE_VERSION, RunSpec
 from reportgen.tfenv import choose_precision, device_description, hardware, strategy, tensorflow
 
+if TYPE_CHECKING:
+    from reportgen.runs.loop import Replan
+    from reportgen.runs.plan import Pace
+
 CHECKPOINT = "checkpoint.keras"
 STATE = "checkpoint.json"
-WARMUP_START = 0.1  # the warm-up starts at this fraction of the peak learning rate
 
 
 def write_json(path: Path, value: Any) -> None:
@@ -54,52 +56,45 @@ def split(spec: RunSpec, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
     return holdout(data.train.labels, spec.val_fraction, spec.split_seed)
 
 
-def compiled_model(spec: RunSpec, mean: float | None, std: float | None, steps: int) -> Any:
-    """The spec's model, compiled with its optimizer, schedule and loss."""
+def compiled_model(spec: RunSpec, mean: float | None, std: float | None) -> Any:
+    """The spec's model, compiled with its optimizer and loss (the learning rate is set
+    before each step by the training loop, from runs/schedule.py)."""
     import keras
 
     from reportgen.runs.models import build_model
 
     model = build_model(spec.model, mean, std)
     model.compile(
-        optimizer=optimizer(spec, steps),
+        optimizer=optimizer(spec),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=spec.label_smoothing),
         metrics=["accuracy"],
     )
     return model
 
 
-def learning_rate_schedule(spec: RunSpec, steps: int) -> Any:
-    """Linear warm-up from WARMUP_START x the peak, then cosine decay to zero at the last
-    step of the last epoch (or a constant rate)."""
+def optimizer(spec: RunSpec) -> Any:
     import keras
 
-    if spec.schedule == "constant":
-        return spec.learning_rate
-    total = spec.epochs * steps
-    warmup = round(spec.warmup_fraction * total)
-    if warmup == 0:
-        return keras.optimizers.schedules.CosineDecay(spec.learning_rate, total, alpha=0.0)
-    return keras.optimizers.schedules.CosineDecay(
-        spec.learning_rate * WARMUP_START,
-        decay_steps=max(1, total - warmup),
-        alpha=0.0,
-        warmup_target=spec.learning_rate,
-        warmup_steps=warmup,
-    )
-
-
-def optimizer(spec: RunSpec, steps: int) -> Any:
-    import keras
-
-    lr = learning_rate_schedule(spec, steps)
+    lr = spec.learning_rate
     if spec.optimizer == "adamw":
         return keras.optimizers.AdamW(learning_rate=lr, weight_decay=spec.weight_decay)
     if spec.optimizer == "sgd":
-        return keras.optimizers.SGD(
-            learning_rate=lr, momentum=0.9, nesterov=True, weight_decay=spec.weight_decay
-        )
+        wd = spec.weight_decay
+        return keras.optimizers.SGD(learning_rate=lr, momentum=0.9, nesterov=True, weight_decay=wd)
     return keras.optimizers.Adam(learning_rate=lr)
+
+
+def new_state(spec: RunSpec, steps: int) -> dict[str, Any]:
+    """A run's state before its first epoch (the checkpoint's, once it has one)."""
+    return {
+        "epochs": spec.epochs,
+        "planned_epochs": spec.epochs,  # the first plan; "epochs" follows the re-plans
+        "warmup_steps": warmup_steps(spec.warmup_fraction, spec.epochs * steps),
+        "epoch": 0,
+        "history": {},
+        "seconds": 0.0,
+        "resumed_at": [],
+    }
 
 
 def train_run(
@@ -109,13 +104,13 @@ def train_run(
     report: Reporter,
     label: str,
     on_step: Callable[[], None] | None = None,
+    pace: Pace | None = None,
 ) -> None:
     """Train spec on data in workdir and write every run file except the manifest.
-    on_step: called after every training batch (the plan's progress)."""
+    on_step: called after every training batch (the plan's progress); pace: under a
+    budget, how many epochs the run should have after each epoch (runs/plan.py)."""
     tensorflow()  # first, so that its start-up logs stay quiet
     import keras
-
-    from reportgen.runs.models import build_model
 
     workdir.mkdir(parents=True, exist_ok=True)
     train_idx, val_idx = split(spec, data)
@@ -128,30 +123,84 @@ def train_run(
     precision = choose_precision()
     keras.utils.set_random_seed(spec.seed)
     steps = steps_per_epoch(spec, len(y_train))
-    state = _read_state(workdir, spec)
     keras.mixed_precision.set_global_policy(precision)
     try:
-        with strategy().scope():
-            if state is None:
-                model = compiled_model(spec, mean, std, steps)
-                state = {"epochs": spec.epochs, "epoch": 0, "history": {}, "seconds": 0.0}
-                state["resumed_at"] = []
-            else:
-                model = keras.saving.load_model(workdir / CHECKPOINT, safe_mode=True)
-                state["resumed_at"].append(state["epoch"])
-                report.log(f"{label}: resuming from the checkpoint of epoch {state['epoch']}")
+        model, state = _start_or_resume(spec, workdir, steps, mean, std, report, label)
         train_ds = train_dataset(
             x_train, y_train, spec.batch_size, spec.augment, spec.seed + state["epoch"]
         )
         val_ds = eval_dataset(x_val, y_val, 256, one_hot=True)
-        _fit(model, spec, state, workdir, train_ds, val_ds, steps, report, label, on_step)
+        replan = pace.replan if pace is not None else None
+        datasets = (train_ds, val_ds)
+        _train(model, spec, state, workdir, datasets, steps, report, label, on_step, replan)
     finally:
         keras.mixed_precision.set_global_policy("float32")
+    if pace is not None:
+        state["budget"] = pace.describe()
+    _finish(spec, data, model, state, workdir, (x_val, y_val, val_idx), mean, std, precision)
 
-    final = build_model(spec.model, mean, std)  # float32 copy of the last epoch's weights
+
+def _start_or_resume(
+    spec: RunSpec,
+    workdir: Path,
+    steps: int,
+    mean: float | None,
+    std: float | None,
+    report: Reporter,
+    label: str,
+) -> tuple[Any, dict[str, Any]]:
+    import keras
+
+    state = _read_state(workdir, spec)
+    with strategy().scope():
+        if state is None:
+            return compiled_model(spec, mean, std), new_state(spec, steps)
+        model = keras.saving.load_model(workdir / CHECKPOINT, safe_mode=True)
+    state["resumed_at"].append(state["epoch"])
+    report.log(f"{label}: resuming from the checkpoint of epoch {state['epoch']}")
+    return model, state
+
+
+def _train(
+    model: Any,
+    spec: RunSpec,
+    state: dict[str, Any],
+    workdir: Path,
+    datasets: tuple[Any, Any],
+    steps: int,
+    report: Reporter,
+    label: str,
+    on_step: Callable[[], None] | None,
+    replan: Replan | None,
+) -> None:
+    from reportgen.runs.loop import fit_epochs, save_checkpoint
+
+    def checkpoint(s: dict[str, Any]) -> None:
+        save_checkpoint(model, workdir / CHECKPOINT)
+        write_json(workdir / STATE, s)
+
+    fit_epochs(model, spec, state, datasets, steps, report, label, checkpoint, replan, on_step)
+
+
+def _finish(
+    spec: RunSpec,
+    data: Dataset,
+    model: Any,
+    state: dict[str, Any],
+    workdir: Path,
+    val: tuple[np.ndarray, np.ndarray, np.ndarray],
+    mean: float | None,
+    std: float | None,
+    precision: str,
+) -> None:
+    """The float32 copy of the final weights as model.keras, the predictions and metrics;
+    the checkpoint is removed last."""
+    from reportgen.runs.models import build_model
+
+    final = build_model(spec.model, mean, std)
     final.set_weights(model.get_weights())
     final.save(workdir / files.MODEL_FILE)
-    _write_results(spec, data, final, state, workdir, x_val, y_val, val_idx, precision)
+    _write_results(spec, data, final, state, workdir, *val, precision)
     for name in (CHECKPOINT, STATE):
         (workdir / name).unlink(missing_ok=True)
 
@@ -169,81 +218,14 @@ def _read_state(workdir: Path, spec: RunSpec) -> dict[str, Any] | None:
 
 
 def checkpoint_epochs(workdir: Path) -> int | None:
-    """The schedule length of the interrupted run in workdir, if it has a checkpoint: the
-    planner keeps it, so that a resumed run finishes the schedule it started."""
+    """The length of the interrupted run in workdir (as last re-planned), if it has a
+    checkpoint: the planner keeps it, so that a resumed run finishes the schedule it had."""
     try:
         state = json.loads((workdir / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     epochs = state.get("epochs")
     return int(epochs) if isinstance(epochs, int) and (workdir / CHECKPOINT).exists() else None
-
-
-def _fit(
-    model: Any,
-    spec: RunSpec,
-    state: dict[str, Any],
-    workdir: Path,
-    train_ds: Any,
-    val_ds: Any,
-    steps: int,
-    report: Reporter,
-    label: str,
-    on_step: Callable[[], None] | None,
-) -> None:
-    import keras
-
-    task = report.task(f"{label} epoch {state['epoch'] + 1}/{spec.epochs}", total=steps)
-
-    class BatchProgress(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
-            report.advance(task)
-            if on_step is not None:
-                on_step()
-
-    history: dict[str, list[float]] = state["history"]
-    try:
-        while state["epoch"] < spec.epochs:
-            epoch = state["epoch"]
-            report.reset(task, total=steps, description=f"{label} epoch {epoch + 1}/{spec.epochs}")
-            start = time.perf_counter()
-            logs = model.fit(
-                train_ds,
-                validation_data=val_ds,
-                epochs=epoch + 1,
-                initial_epoch=epoch,
-                verbose=0,
-                shuffle=False,  # the tf.data pipeline shuffles
-                callbacks=[BatchProgress()],
-            ).history
-            seconds = time.perf_counter() - start
-            for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
-                history.setdefault(name, []).append(float(logs[name][-1]))
-            history.setdefault("lr", []).append(_current_lr(model))
-            history.setdefault("epoch_seconds", []).append(seconds)
-            report.log(
-                f"{label} epoch {epoch + 1}/{spec.epochs}: loss {history['loss'][-1]:.3f}, "
-                f"val_loss {history['val_loss'][-1]:.3f}, "
-                f"val_accuracy {history['val_accuracy'][-1]:.3f} ({seconds:.1f} s)"
-            )
-            state["epoch"] = epoch + 1
-            state["seconds"] += seconds
-            _checkpoint(model, state, workdir)
-    finally:
-        report.done(task)
-
-
-def _checkpoint(model: Any, state: dict[str, Any], workdir: Path) -> None:
-    tmp = workdir / ("tmp-" + CHECKPOINT)
-    model.save(tmp)
-    os.replace(tmp, workdir / CHECKPOINT)
-    write_json(workdir / STATE, state)
-
-
-def _current_lr(model: Any) -> float:
-    opt = model.optimizer
-    lr = opt.learning_rate
-    return float(np.asarray(lr(opt.iterations) if callable(lr) else lr))
 
 
 def write_predictions(
@@ -321,7 +303,10 @@ def _write_results(
         "best_epoch": best,  # lowest validation loss; informative, the kept weights are the last
         "min_val_loss": float(history["val_loss"][best - 1]),
         "epochs_run": state["epoch"],
+        "planned_epochs": state.get("planned_epochs", state["epoch"]),  # before any re-plan
+        "budget": state.get("budget"),  # {text, seconds, share} when a budget planned it
         "train_seconds": float(state["seconds"]),
+        "cpu_seconds": float(state.get("cpu_seconds", 0.0)),  # of this process, all threads
         "seconds_per_epoch": float(np.mean(history["epoch_seconds"])),
         "params": param_counts(model),
         "precision": precision,
@@ -332,7 +317,7 @@ def _write_results(
         "n_val": len(y_val),
         "test_accuracy": measured["test_accuracy"],
     }
-    write_json(workdir / files.SPEC_FILE, spec.to_json())
+    write_json(workdir / files.SPEC_FILE, spec.with_(epochs=state["epoch"]).to_json())
     write_json(workdir / files.HISTORY_FILE, history)
     write_json(workdir / files.METRICS_FILE, metrics)
     write_environment(data, workdir, precision)

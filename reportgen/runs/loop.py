@@ -1,0 +1,143 @@
+"""The epochs of one run: a single model.fit over the whole schedule, steered by a callback.
+
+Before each step the callback sets the learning rate from the schedule of the run's current
+length (runs/schedule.py). After each epoch it records the history, writes the checkpoint
+and, under a budget, asks the planner how many epochs the run should have now that its
+epochs have been timed; the decay is laid out again for that length, and fit stops when the
+run reaches it. One fit for all epochs, not one per epoch: Keras builds its iterators and
+callbacks once.
+
+Imported only to train: it imports Keras.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from reportgen.progress import Reporter
+from reportgen.runs.schedule import learning_rate
+from reportgen.runs.spec import RunSpec
+
+# Under a budget: (epochs done, the seconds each took) -> how many epochs the run should have
+# (more than it has done: runs/plan.Pace.replan).
+Replan = Callable[[int, Sequence[float]], int]
+
+NO_LIMIT = 1_000_000  # fit's epoch bound; the callback stops the run at its planned length
+
+
+class EpochLoop(keras.callbacks.Callback):
+    """state: the checkpoint's state (epochs: the run's length; epoch: epochs done; history;
+    seconds; warmup_steps), updated in place after every epoch, then handed to on_epoch
+    (which writes the checkpoint)."""
+
+    def __init__(
+        self,
+        spec: RunSpec,
+        state: dict[str, Any],
+        steps: int,
+        on_epoch: Callable[[dict[str, Any]], None],
+        replan: Replan | None = None,
+        on_step: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.spec, self.state, self.steps = spec, state, steps
+        self.on_epoch, self.replan, self.on_step = on_epoch, replan, on_step
+        self.mark = self.cpu_mark = 0.0
+
+    def rate(self, step: int) -> float:
+        s = self.state
+        total = s["epochs"] * self.steps
+        return learning_rate(
+            step, self.spec.learning_rate, s["warmup_steps"], total, self.spec.schedule
+        )
+
+    def on_train_begin(self, logs: Any = None) -> None:
+        self.mark, self.cpu_mark = time.perf_counter(), time.process_time()
+
+    def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
+        step = self.state["epoch"] * self.steps + batch
+        self.model.optimizer.learning_rate.assign(self.rate(step))
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        if self.on_step is not None:
+            self.on_step()
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        # An epoch's seconds run from the end of the last one's training to the end of its
+        # own validation, so they hold the last checkpoint's writing too.
+        now, cpu = time.perf_counter(), time.process_time()
+        s, history = self.state, self.state["history"]
+        for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            history.setdefault(name, []).append(float(logs[name]))
+        history.setdefault("epoch_seconds", []).append(now - self.mark)
+        s["seconds"] += now - self.mark
+        s["cpu_seconds"] = s.get("cpu_seconds", 0.0) + cpu - self.cpu_mark
+        s["epoch"] += 1
+        if self.replan is not None and s["epoch"] < s["epochs"]:
+            s["epochs"] = self.replan(s["epoch"], history["epoch_seconds"])
+        history.setdefault("lr", []).append(self.rate(s["epoch"] * self.steps))
+        self.mark, self.cpu_mark = now, cpu
+        self.on_epoch(s)
+        if s["epoch"] >= s["epochs"]:
+            self.model.stop_training = True
+
+
+def fit_epochs(
+    model: Any,
+    spec: RunSpec,
+    state: dict[str, Any],
+    data: tuple[Any, Any],
+    steps: int,
+    report: Reporter,
+    label: str,
+    on_epoch: Callable[[dict[str, Any]], None],
+    replan: Replan | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> None:
+    """Train from state["epoch"] to the run's (possibly re-planned) length. data: the
+    training and validation datasets; on_epoch(state): after each epoch (the checkpoint)."""
+    task = report.task(f"{label} epoch {state['epoch'] + 1}/{state['epochs']}", total=steps)
+
+    def step_done() -> None:
+        report.advance(task)
+        if on_step is not None:
+            on_step()
+
+    def epoch_done(s: dict[str, Any]) -> None:
+        on_epoch(s)
+        h = s["history"]
+        report.log(
+            f"{label} epoch {s['epoch']}/{s['epochs']}: loss {h['loss'][-1]:.3f}, "
+            f"val_loss {h['val_loss'][-1]:.3f}, val_accuracy {h['val_accuracy'][-1]:.3f} "
+            f"({h['epoch_seconds'][-1]:.1f} s)"
+        )
+        if s["epoch"] < s["epochs"]:
+            description = f"{label} epoch {s['epoch'] + 1}/{s['epochs']}"
+            report.reset(task, total=steps, description=description)
+
+    loop = EpochLoop(spec, state, steps, epoch_done, replan, step_done)
+    try:
+        if state["epoch"] < state["epochs"]:
+            model.fit(
+                data[0],
+                validation_data=data[1],
+                epochs=NO_LIMIT,
+                initial_epoch=state["epoch"],
+                verbose=0,
+                shuffle=False,  # the tf.data pipeline shuffles
+                callbacks=[loop],
+            )
+    finally:
+        report.done(task)
+
+
+def save_checkpoint(model: Any, path: Path) -> None:
+    tmp = path.with_name("tmp-" + path.name)
+    model.save(tmp)
+    os.replace(tmp, path)
