@@ -240,3 +240,19 @@ def test_missing_cells_train_as_long_as_the_cached_ones(tmp_path):
         store, DATA, specs, Reporter(), Budget(3 * 3600.0, "3h", SHARES), fake_measure(clock), clock
     )
     assert [(s.name, s.epochs) for s in store.trained] == [("abl2", 7), ("abl3", 7)]
+
+
+def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
+    class Logged(Reporter):
+        def __init__(self):
+            self.lines = []
+
+        def log(self, message):
+            self.lines.append(message)
+
+    clock, report = FakeClock(), Logged()
+    specs = {s.name: s for s in report_specs().values()}
+    budget = Budget(2700.0, "45m", SHARES)
+    train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
+    last = report.lines[-1]
+    assert last.startswith("training took 43 min of --budget 45m (") and "43 min it leaves" in last

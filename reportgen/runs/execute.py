@@ -181,8 +181,18 @@ def train_runs(
     planner = make_planner(store, data, specs, budget, report, measure_one)
     plan = planner.plan(todo, TRAINING_SHARE * budget.seconds - (clock() - start))
     report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
-    return runs | _train_plan(
-        store, data, report, Pacer(planner, clock() + plan.envelope, clock), plan
+    pacer = Pacer(planner, clock() + plan.envelope, clock)
+    runs |= _train_plan(store, data, report, pacer, plan)
+    report.log(spent_line(clock() - start, budget))
+    return runs
+
+
+def spent_line(seconds: float, budget: Budget) -> str:
+    """What the training took of the budget, for the log."""
+    training = TRAINING_SHARE * budget.seconds
+    return (
+        f"training took {format_duration(seconds)} of --budget {budget.text} "
+        f"({seconds / training:.0%} of the {format_duration(training)} it leaves for training)"
     )
 
 
