@@ -8,9 +8,10 @@ recipe's CNN took, measured in the same run on the same hold-out.
    project given with --project, whose cached runs are read back), and prints the plan's
    time used: from the start of the probe to the end of the last run, against the budget
    and its training share.
-2. Trains the CNN with today's full recipe (TODAY below: the recipe as it was before the
-   levers this benchmark measures) for the wall time the recipe's CNN trained, its length
-   steered by the same per-epoch re-planning.
+2. Trains the CNN with today's full recipe (TODAY below: the recipe as it was before issue
+   16) and today's loop (one model.fit per epoch, the schedule laid out once) for the wall
+   time the recipe's CNN trained: its epochs planned once from a probe, as today's planner
+   did, and never corrected.
 Each phase runs in a process of its own, so that each peak RSS is its own. Prints, for both:
 validation accuracy, epochs, minutes, images per second and CPU time / wall time while
 training (both cores busy: 2.0). Asserts nothing.
@@ -92,29 +93,65 @@ def phase_recipe(args: argparse.Namespace) -> dict:
 
 
 def phase_baseline(args: argparse.Namespace) -> dict:
-    """Today's full recipe for args.seconds of training."""
-    from reportgen.progress import reporter
+    """Today's full recipe and loop for about args.seconds of training: its length planned
+    from the probe once, as today's planner did, and never corrected."""
+    from reportgen.data.loader import load_dataset
     from reportgen.questions._runs import cnn_run
-    from reportgen.runs.execute import typical_epoch
-    from reportgen.runs.plan import Pace
     from reportgen.runs.probe import measure
-    from reportgen.runs.store import RunStore
 
     proj = project(args, Path(tempfile.mkdtemp(prefix="bench-base-")))
     spec = cnn_run(proj.profile, proj.config)
     spec = spec.with_(model=replace(spec.model, **TODAY_MODEL), **TODAY)
-    first = max(1, math.floor(args.seconds / measure(spec, proj.data).epoch))
+    data = load_dataset(args.data)
+    epochs = max(1, math.floor(args.seconds / measure(spec, data).epoch))
+    return {**today_loop(spec.with_(epochs=epochs), data), "peak_rss_mib": peak_rss_mib()}
 
-    def length(done: int, seconds: list[float]) -> int:
-        return math.floor(args.seconds / typical_epoch(seconds))
 
-    pace = Pace(length, "equal wall time", args.seconds, 1.0, first)
-    store = RunStore(proj.config.runs_dir)
-    with reporter(quiet=not args.progress) as report:
-        run = store.ensure(
-            spec.with_(epochs=first), proj.data, report, "today's recipe", None, pace
-        )
-    return {**run_figures(run), "peak_rss_mib": peak_rss_mib()}
+def today_loop(spec, data) -> dict:
+    """The training loop as it was before issue 16: one model.fit per epoch, Keras'
+    CosineDecay with its warm-up laid out once, a checkpoint written after every epoch."""
+    import keras
+
+    from reportgen.runs.models import build_model
+    from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
+    from reportgen.runs.schedule import WARMUP_START
+    from reportgen.runs.train import split, steps_per_epoch
+    from reportgen.tfenv import choose_precision, tensorflow
+
+    tensorflow()
+    tr, va = split(spec, data)
+    x, y = data.train.images[tr], data.train.labels[tr]
+    keras.mixed_precision.set_global_policy(choose_precision())
+    keras.utils.set_random_seed(spec.seed)
+    total = spec.epochs * steps_per_epoch(spec, len(y))
+    warmup = round(spec.warmup_fraction * total)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        spec.learning_rate * WARMUP_START, max(1, total - warmup), alpha=0.0,
+        warmup_target=spec.learning_rate, warmup_steps=warmup,
+    )  # fmt: skip
+    model = build_model(spec.model, float(x.mean()), float(x.std()))
+    model.compile(
+        keras.optimizers.AdamW(schedule, weight_decay=spec.weight_decay),
+        keras.losses.CategoricalCrossentropy(label_smoothing=spec.label_smoothing),
+        metrics=["accuracy"],
+    )
+    ds = train_dataset(x, y, spec.batch_size, spec.augment, spec.seed)
+    val = eval_dataset(data.train.images[va], data.train.labels[va], 256, one_hot=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    with tempfile.TemporaryDirectory() as tmp:
+        for epoch in range(spec.epochs):
+            model.fit(ds, validation_data=val, epochs=epoch + 1, initial_epoch=epoch, verbose=0,
+                      shuffle=False)  # fmt: skip
+            model.save(Path(tmp) / "checkpoint.keras")
+    wall = time.perf_counter() - start
+    pred = predict_probs(model, data.train.images[va], tta_flip=spec.tta_flip)
+    return {
+        "epochs": spec.epochs,
+        "train_seconds": wall,
+        "cpu_per_wall": (time.process_time() - cpu) / wall,
+        "val_accuracy": float((pred.argmax(1) == data.train.labels[va]).mean()),
+        "images_per_second": spec.epochs * len(y) / wall,
+    }
 
 
 def child(phase: str, args: argparse.Namespace, extra: list[str]) -> dict:

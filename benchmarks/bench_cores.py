@@ -89,13 +89,15 @@ def main() -> None:
     parser.add_argument("--data", default=str(DEFAULT_DATA))
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--variant", help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="*", help="these variants, in this order (repeats allowed)")
     args = parser.parse_args()
     if args.variant:
         print(json.dumps(measure(args, VARIANTS[args.variant])))
         return
     print(f"{'':28s} {'img/s':>6s} {'x':>5s} {'CPU/wall':>8s}  ({os.cpu_count()} cores)")
     base = None
-    for name, variant in VARIANTS.items():
+    for name in args.only or VARIANTS:
+        variant = VARIANTS[name]
         argv = [sys.executable, __file__, "--data", args.data, "--epochs", str(args.epochs)]
         env = {**os.environ, **variant.get("env", {})}
         out = subprocess.run(
