@@ -173,12 +173,18 @@ def report(recipe: dict, base: dict, args: argparse.Namespace) -> None:
         f"budget {args.budget}, profile {args.profile}, {recipe['device']}, {recipe['precision']}"
     )
     print("runs: " + ", ".join(f"{n} {e} epochs" for n, e in recipe["runs"].items()))
-    print(
-        f"training (probe to last run): {recipe['plan_seconds'] / 60:.1f} min = "
-        f"{recipe['plan_seconds'] / share:.1%} of the training share ({share / 60:.1f} min), "
-        f"{recipe['plan_seconds'] / budget:.1%} of the budget; CPU/wall "
-        f"{recipe['plan_cpu_per_wall']:.2f}; {recipe['cached']} runs were cached"
-    )
+    if recipe["cached"] == len(recipe["runs"]):
+        print(
+            f"all {recipe['cached']} runs were read back from --project {args.project}: the "
+            "plan's time is in the log of the build that trained them ('training took ...')"
+        )
+    else:
+        print(
+            f"training (probe to last run): {recipe['plan_seconds'] / 60:.1f} min = "
+            f"{recipe['plan_seconds'] / share:.1%} of the training share ({share / 60:.1f} min), "
+            f"{recipe['plan_seconds'] / budget:.1%} of the budget; CPU/wall "
+            f"{recipe['plan_cpu_per_wall']:.2f}; {recipe['cached']} runs were cached"
+        )
     rows = [("recipe CNN (budget plan)", recipe), ("today's full recipe CNN", base)]
     head = f"{'':26s} {'epochs':>6s} {'minutes':>7s} {'val acc':>7s} {'img/s':>6s}"
     print(head + f" {'CPU/wall':>8s} {'RSS MiB':>7s}")
