@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportgen import questions
 from reportgen.answers import apply_answers
-from reportgen.catalog.paths import ProjectPaths
+from reportgen.catalog import paths
 from reportgen.catalog.sections import read_section_text, write_section
 from reportgen.context import Context, Shared
 from reportgen.errors import RunsMissing
@@ -52,7 +52,7 @@ def section_key(project: Project, module: str) -> str:
 
 
 def section_folder(project: Project, module: str) -> Path:
-    return ProjectPaths.of(project.config).section(module, section_key(project, module))
+    return paths.section_folder(project.config.build_dir, module, section_key(project, module))
 
 
 def read_section(project: Project, module: str) -> tuple[Section, Path] | None:

@@ -190,12 +190,26 @@ def _normalized_digest(source: bytes, name: str) -> str:
 
 
 def normalized(source: bytes, name: str = "<source>") -> str:
-    """The code of a Python file as `ast.dump` writes it, every docstring removed."""
+    """The code of a Python file as `ast` sees it, every docstring removed, written out by
+    ast_text (not ast.dump, whose text differs between Python versions)."""
     tree = ast.parse(source, name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             node.body = [s for i, s in enumerate(node.body) if i or not _is_docstring(s)]
-    return ast.dump(tree)
+    return ast_text(tree)
+
+
+def ast_text(node: object) -> str:
+    """A syntax tree as text, fields that are None or empty left out: the same on Python 3.11
+    to 3.13 (whose ast.dump writes them differently, and whose newer fields, such as
+    type_params, are empty in code that does not use them), so that a run trained under one
+    Python is reused under another."""
+    if isinstance(node, ast.AST):
+        fields = (f"{k}={ast_text(v)}" for k, v in ast.iter_fields(node) if v not in (None, []))
+        return f"{type(node).__name__}({', '.join(fields)})"
+    if isinstance(node, list):
+        return f"[{', '.join(ast_text(item) for item in node)}]"
+    return repr(node)
 
 
 def _is_docstring(statement: ast.stmt) -> bool:

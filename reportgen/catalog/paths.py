@@ -2,7 +2,8 @@
 report, and in the user cache (whose root reportgen.cachedir finds). The project's own
 names (its root, runs/, build/, answers/, the report's file) are settings of its Config;
 every path below them is derived here, but for the names of a run folder's files, which
-catalog/run_files.py keeps (they are part of every run key, and these paths are not).
+catalog/run_files.py keeps (they are part of every run key, and these paths are not), and
+the files `init` writes (reportgen/init.py names them, catalog/outputs.py writes them).
 
     runs/<key>/                 a finished run (its files: catalog/run_files.py)
     runs/.partial/<key>/        a run being trained, with its checkpoint
@@ -20,19 +21,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportgen.cachedir import cache_root
-
-if TYPE_CHECKING:
-    from reportgen.config import Config
 
 PARTIAL, LOCKS, CORRUPT = ".partial", ".locks", ".corrupt"
 SECTION_FILE = "section.json"
 BUILT = ("sections", "fonts")  # what reportgen writes under build/ (which may be shared)
 FINGERPRINT_INDEX = "fingerprints.json"
-ANSWERS_GUIDE = "README.md"
-GITIGNORE = ".gitignore"
 
 
 @dataclass(frozen=True)
@@ -58,40 +53,9 @@ class RunPaths:
         return self.root / PARTIAL, self.root / CORRUPT
 
 
-@dataclass(frozen=True)
-class ProjectPaths:
-    """A project's files: root, its runs/ and build/, the report, answers/."""
-
-    root: Path
-    runs: Path
-    build: Path
-    report: Path
-    answers: Path
-
-    @classmethod
-    def of(cls, config: Config) -> ProjectPaths:
-        return cls(
-            config.root, config.runs_dir, config.build_dir, config.output_path, config.answers_dir
-        )
-
-    def section(self, module: str, key: str) -> Path:
-        return self.build / "sections" / module / key
-
-    @property
-    def fonts(self) -> Path:
-        return font_folder(self.build)
-
-    @property
-    def preview(self) -> Path:
-        return preview_file(self.report)
-
-    @property
-    def answers_guide(self) -> Path:
-        return self.answers / ANSWERS_GUIDE
-
-    @property
-    def gitignore(self) -> Path:
-        return self.root / GITIGNORE
+def section_folder(build: Path, module: str, key: str) -> Path:
+    """A section's folder in the project's build/."""
+    return build / "sections" / module / key
 
 
 def font_folder(build: Path) -> Path:
@@ -102,10 +66,6 @@ def font_folder(build: Path) -> Path:
 def preview_file(report: Path) -> Path:
     """The HTML preview beside the PDF."""
     return report.with_suffix(".html")
-
-
-def fingerprint_index() -> Path:
-    return cache_root() / FINGERPRINT_INDEX
 
 
 def arrays_file(key: str) -> Path:
