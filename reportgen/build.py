@@ -3,8 +3,8 @@
 A section is cached in build/sections/<module>/<key>/ (section.json and its figure files).
 Its key is the hash of everything that can change it, each derived, never listed: the keys
 of the runs it reads, the values its module declares in params(), the language, the data's
-fingerprint, the project code the module imports and the words it reads
-(reportgen.sources). So `run q3` recomputes q3 alone, and a changed setting recomputes only
+fingerprint, the project code the module imports (reportgen.sources) and the words it
+reads (text_files). So `run q3` recomputes q3 alone, and a changed setting recomputes only
 the sections that declare it.
 """
 
@@ -24,13 +24,33 @@ from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
 from reportgen.sections import Section, placeholder
-from reportgen.sources import code_digest, digest, section_files, text_files
-from reportgen.text import words
+from reportgen.sources import code_digest, digest, section_files
+from reportgen.text import WORDS_FILE, prose_file, words
 
 
 def module_params(project: Project, module: str) -> dict:
     """The settings the module declares for its section (plain data)."""
     return questions.load(module).params(project.profile, project.config)
+
+
+def text_files(lang: str, template: str) -> tuple[Path, ...]:
+    """The words a module's section reads: its prose template, the templates that one
+    includes or imports, and the language's catalog."""
+    from jinja2 import Environment, meta
+
+    first = prose_file(lang, template)
+    seen = {first}
+    todo = [first]
+    while todo:
+        path = todo.pop()
+        if not path.is_file():
+            continue
+        parsed = Environment().parse(path.read_text(encoding="utf-8"))
+        for ref in meta.find_referenced_templates(parsed):
+            if ref is not None and (path.parent / ref) not in seen:
+                seen.add(path.parent / ref)
+                todo.append(path.parent / ref)
+    return (*sorted(seen), first.parent / WORDS_FILE)
 
 
 def section_key(project: Project, module: str) -> str:

@@ -25,7 +25,6 @@ from functools import cache
 from pathlib import Path
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT
-from reportgen.text import WORDS_FILE, prose_file
 
 # Where a run comes from: the trainer, the importer of a student's trained model (what the
 # store calls to make a run), and the catalog's reader and writer of a run folder (what is
@@ -139,26 +138,6 @@ def section_files(module: str) -> tuple[Path, ...]:
     training = training_modules()
     values = under(SECTION_VALUES)
     return code_files(module, lambda name: values(name) or name in training)
-
-
-def text_files(lang: str, template: str) -> tuple[Path, ...]:
-    """The words a module's section reads: its prose template, the templates that one
-    includes or imports, and the language's catalog."""
-    from jinja2 import Environment, meta
-
-    first = prose_file(lang, template)
-    seen = {first}
-    todo = [first]
-    while todo:
-        path = todo.pop()
-        if not path.is_file():
-            continue
-        parsed = Environment().parse(path.read_text(encoding="utf-8"))
-        for ref in meta.find_referenced_templates(parsed):
-            if ref is not None and (path.parent / ref) not in seen:
-                seen.add(path.parent / ref)
-                todo.append(path.parent / ref)
-    return (*sorted(seen), first.parent / WORDS_FILE)
 
 
 @cache

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from reportgen import SOURCE_ROOT, questions
-from reportgen.build import section_key
+from reportgen.build import section_key, text_files
 from reportgen.cli import main
 from reportgen.config import load_config
 from reportgen.profiles import PROFILES
 from reportgen.project import Project
-from reportgen.sources import SECTION_VALUES, section_files, text_files, training_modules
+from reportgen.sources import SECTION_VALUES, section_files, training_modules
 
 HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy", "lime", "skimage")
 
