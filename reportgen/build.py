@@ -3,8 +3,8 @@
 A section is cached in build/sections/<module>/<key>/ (section.json and its figure files).
 Its key is the hash of everything that can change it, each derived, never listed: the keys
 of the runs it reads, the values its module declares in params(), the language, the data's
-fingerprint, the project code the module imports and the words it reads
-(reportgen.sources). So `run q3` recomputes q3 alone, and a changed setting recomputes only
+fingerprint, the project code the module imports (reportgen.sources) and the words it
+reads (text_files). So `run q3` recomputes q3 alone, and a changed setting recomputes only
 the sections that declare it.
 """
 
@@ -12,28 +12,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from reportgen import questions
 from reportgen.answers import apply_answers
+from reportgen.catalog import paths
+from reportgen.catalog.sections import read_section_text, write_section
 from reportgen.context import Context, Shared
 from reportgen.errors import RunsMissing
 from reportgen.progress import Reporter
 from reportgen.project import Project
 from reportgen.runs.run import Run
 from reportgen.sections import Section, placeholder
-from reportgen.sources import code_files, digest, text_files
-from reportgen.text import words
-
-SECTION_FILE = "section.json"
+from reportgen.sources import code_digest, digest, section_files
+from reportgen.text import WORDS_FILE, prose_file, words
 
 
 def module_params(project: Project, module: str) -> dict:
     """The settings the module declares for its section (plain data)."""
     return questions.load(module).params(project.profile, project.config)
+
+
+def text_files(lang: str, template: str) -> tuple[Path, ...]:
+    """The words a module's section reads: its prose template, the templates that one
+    includes or imports, and the language's catalog."""
+    from jinja2 import Environment, meta
+
+    first = prose_file(lang, template)
+    seen = {first}
+    todo = [first]
+    while todo:
+        path = todo.pop()
+        if not path.is_file():
+            continue
+        parsed = Environment().parse(path.read_text(encoding="utf-8"))
+        for ref in meta.find_referenced_templates(parsed):
+            if ref is not None and (path.parent / ref) not in seen:
+                seen.add(path.parent / ref)
+                todo.append(path.parent / ref)
+    return (*sorted(seen), first.parent / WORDS_FILE)
 
 
 def section_key(project: Project, module: str) -> str:
@@ -46,7 +63,7 @@ def section_key(project: Project, module: str) -> str:
             "params": module_params(project, module),
             "lang": lang,
             "data": fingerprint,
-            "code": digest(code_files(f"reportgen.questions.{module}")),
+            "code": code_digest(section_files(f"reportgen.questions.{module}")),
             "text": digest(text_files(lang, module)),
         },
         sort_keys=True,
@@ -55,14 +72,15 @@ def section_key(project: Project, module: str) -> str:
 
 
 def section_folder(project: Project, module: str) -> Path:
-    return project.config.build_dir / "sections" / module / section_key(project, module)
+    return paths.section_folder(project.config.build_dir, module, section_key(project, module))
 
 
 def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
     folder = section_folder(project, module)
+    text = read_section_text(folder)
     try:
-        return Section.from_json((folder / SECTION_FILE).read_text(encoding="utf-8")), folder
-    except (OSError, ValueError, KeyError):
+        return (Section.from_json(text), folder) if text is not None else None
+    except (ValueError, KeyError):
         return None
 
 
@@ -87,30 +105,23 @@ def compute_section(
     fingerprint = project.fingerprint
     runs = {n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()}
     folder = section_folder(project, module)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
-    try:
+    made: list[Section] = []
+
+    def make(work: Path) -> str:
         ctx = Context(
             module=module,
             lang=project.config.report.lang,
             params=module_params(project, module),
             data=project.data,
             runs=runs,
-            out_dir=tmp,
+            out_dir=work,
             shared=shared or Shared(),
         )
-        section = questions.load(module).answer(ctx)
-        (tmp / SECTION_FILE).write_text(section.to_json(), encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:  # another process wrote the same section meanwhile: same content
-            if not (folder / SECTION_FILE).exists():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return section, folder
+        made.append(questions.load(module).answer(ctx))
+        return made[0].to_json()
+
+    write_section(folder, make)
+    return made[0], folder
 
 
 def build(
@@ -127,10 +138,28 @@ def build(
     from reportgen.render.report import render_report
 
     template = project.template
-    lang = project.config.report.lang
-    modules = template.modules()
+    render_report(
+        template,
+        built_sections(project, template.modules(), recompute, report, train),
+        project.config.student,
+        lang=project.config.report.lang,
+        output=project.config.output_path,
+        build_dir=project.config.build_dir,
+        notice=data_notice(project),
+    )
+    return project.config.output_path
+
+
+def built_sections(
+    project: Project,
+    modules: tuple[str, ...],
+    recompute: tuple[str, ...] | None,
+    report: Reporter,
+    train: bool,
+) -> dict[str, tuple[Section, Path]]:
+    """Each module's section (with the student's answers) and its folder: read from the
+    cache, computed (recompute, or not cached), or a placeholder (not asked for)."""
     wanted = modules if recompute is None else tuple(m for m in modules if m in recompute)
-    sections: dict[str, tuple[Section, Path]] = {}
     recomputed = set(wanted) if recompute is not None else set()
     cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
     to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
@@ -138,32 +167,29 @@ def build(
         train_missing(project, tuple(to_compute), report, train=train) if to_compute else {}
     )
     shared = Shared()
+    sections: dict[str, tuple[Section, Path]] = {}
     task = report.task("sections", total=len(modules))
     for module in modules:
         report.advance(task, 0, description=f"section {module}")
         cached = cached_sections.get(module)
         if module in to_compute:
             cached = compute_section(project, module, runs_by_key, shared)
-        if cached is not None:
-            section, folder = cached
-            sections[module] = (apply_answers(section, project.config.answers_dir), folder)
-        else:
-            sections[module] = (
-                placeholder(module, f"reportgen run {module.split('_')[0]}", lang),
-                project.config.build_dir,
-            )
+        sections[module] = shown_section(project, module, cached)
         report.advance(task)
     report.done(task)
-    render_report(
-        template,
-        sections,
-        project.config.student,
-        lang=lang,
-        output=project.config.output_path,
-        build_dir=project.config.build_dir,
-        notice=data_notice(project),
-    )
-    return project.config.output_path
+    return sections
+
+
+def shown_section(
+    project: Project, module: str, cached: tuple[Section, Path] | None
+) -> tuple[Section, Path]:
+    """The section with the student's answers, or the placeholder naming `reportgen run`."""
+    if cached is None:
+        lang = project.config.report.lang
+        text = f"reportgen run {module.split('_')[0]}"
+        return placeholder(module, text, lang), project.config.build_dir
+    section, folder = cached
+    return apply_answers(section, project.config.answers_dir), folder
 
 
 def data_notice(project: Project) -> str | None:

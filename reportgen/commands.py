@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import csv
 import shlex
-import shutil
 import sys
 import threading
 from collections.abc import Callable
@@ -14,14 +11,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from reportgen import questions
+from reportgen.catalog.outputs import write_submission
+from reportgen.catalog.sections import remove_built
 from reportgen.cli import overrides
 from reportgen.config import CONFIG_FILE, Config, load_config
 from reportgen.errors import UserError
-from reportgen.files import atomic_path, output_folder
+from reportgen.files import output_folder
 from reportgen.progress import reporter
 from reportgen.project import Project
-
-BUILT = ("sections", "fonts")  # what reportgen writes under build/
 
 
 def _say(args: argparse.Namespace, message: str) -> None:
@@ -223,14 +220,7 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_clean(config: Config, args: argparse.Namespace) -> int:
     project = Project(config)
-    removed = []
-    for name in BUILT:  # build/ may be another tool's too: only reportgen's part goes
-        folder = config.build_dir / name
-        if folder.is_dir():
-            shutil.rmtree(folder)
-            removed.append(str(folder))
-    with contextlib.suppress(OSError):
-        config.build_dir.rmdir()  # when nothing else is left in it
+    removed = [str(folder) for folder in remove_built(config.build_dir)]
     removed += [str(folder) for folder in project.store.discard_leftovers()]
     if args.runs:
         keep = set(project.all_runs())
@@ -311,10 +301,7 @@ def cmd_predict(config: Config, args: argparse.Namespace) -> int:
         run = project.train({key: spec}, report)[key]
     tta = run.spec.tta_flip
     labels = predict_probs(run.model, test.images, tta_flip=tta).argmax(axis=1)
-    with atomic_path(out) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "label"])
-        writer.writerows(zip(test.ids.tolist(), labels.tolist(), strict=True))
+    write_submission(out, test.ids.tolist(), labels.tolist())
     _say(
         args,
         f"wrote {len(labels)} predictions of run {run.key} (val_accuracy "

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import tomlkit
 
+from reportgen.catalog.outputs import rewrite, write_new
 from reportgen.ci import WORKFLOW_PATH, install_spec, workflow
 from reportgen.config import CONFIG_FILE, Config
-from reportgen.files import human_size, write_bytes_atomic
+from reportgen.files import human_size
+from reportgen.runs.store import RunStore
 from reportgen.starter import write_starter
 
 GITHUB_FILE_LIMIT = 100 * 1024 * 1024  # GitHub refuses larger files (Git LFS takes them)
@@ -114,23 +116,10 @@ def write_project(
     return wrote, kept
 
 
-def write_new(path: Path, text: str) -> bool:
-    """path with text, whole or not at all, unless path is there. Whether it was written."""
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(path, text.encode("utf-8"))
-    return True
-
-
 def write_answers_guide(answers_dir: Path) -> bool:
     """answers/README.md unless it is there. Whether it was written."""
     answers_dir.mkdir(exist_ok=True)
-    guide = answers_dir / "README.md"
-    if guide.exists():
-        return False
-    guide.write_text(ANSWERS_GUIDE, encoding="utf-8")
-    return True
+    return write_new(answers_dir / "README.md", ANSWERS_GUIDE)
 
 
 def write_gitignore(root: Path) -> bool:
@@ -144,7 +133,7 @@ def write_gitignore(root: Path) -> bool:
     if text and not text.endswith("\n"):
         text += "\n"
     header = "# reportgen: rebuilt from runs/ and answers/ by every build\n"
-    path.write_text(text + header + "\n".join(missing) + "\n", encoding="utf-8")
+    rewrite(path, text + header + "\n".join(missing) + "\n")
     return True
 
 
@@ -159,10 +148,10 @@ def commit_advice(config: Config) -> list[str]:
     listed = [CONFIG_FILE, f"{config.answers_dir.name}/", ".gitignore"]
     if (root / WORKFLOW_PATH).exists():
         listed.append(".github/")
-    runs = _finished_runs(config.runs_dir)
+    runs = list(RunStore(config.runs_dir).cached())  # the store knows what runs/ holds
     lines = [f"commit: {' '.join(listed)} and runs/ (CI builds the report from it, never trains)"]
     if runs:
-        sizes = {f: f.stat().st_size for run in runs for f in run.rglob("*") if f.is_file()}
+        sizes = dict(size for run in runs for size in run.sizes)
         lines.append(f"  runs/ holds {len(runs)} finished runs, {human_size(sum(sizes.values()))}")
         for f, size in sorted(sizes.items()):
             if size > GITHUB_FILE_LIMIT:
@@ -187,12 +176,6 @@ def commit_advice(config: Config) -> list[str]:
     if own:
         lines.append(f"  and your model ({', '.join(own)}): the runs that use it are keyed by it")
     return lines
-
-
-def _finished_runs(runs_dir: Path) -> list[Path]:
-    if not runs_dir.is_dir():
-        return []
-    return sorted(d for d in runs_dir.iterdir() if d.is_dir() and not d.name.startswith("."))
 
 
 def _ignores_runs(root: Path) -> bool:

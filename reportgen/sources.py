@@ -1,37 +1,64 @@
-"""The project files a question module reads, found from the files themselves: its code (the
-project modules it imports, directly or not, found by parsing, never by importing) and its
-words (its prose template, the templates that one includes, the language's catalog).
+"""The project's code that each cache key covers, found and hashed from the files themselves.
 
-A section's cache key hashes these files (reportgen.build.section_key), so no list of
-paths has to be kept up to date. Three packages are not followed: what a section gets from
-them enters its key as values instead (see BY_VALUE).
+A key that covers code names the modules it starts from; its files are those modules and
+every project module they import, directly or not, found by parsing (never by importing:
+imports inside functions and under TYPE_CHECKING count too), but for the modules the key
+takes as values instead. Each file is hashed as `ast` sees it with its docstrings removed,
+so a comment or a docstring changes no key and any change to the code does. No list of
+files and no version number has to be kept up to date by hand.
+
+- A run (runs/spec.py RunSpec.key): TRAINING and what it imports; RUN_VALUES are not
+  followed.
+- A section (build.section_key): its question module and what it imports; SECTION_VALUES
+  and the training code are not followed (the training code reaches a section through the
+  keys of its runs). The code that reads a run back (runs/run.py) is followed.
+- The data loader's cache, the synthetic faces' cache and the font subsets: their module
+  and everything it imports (module_digest).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 from pathlib import Path
 
-from reportgen import SOURCE_ROOT
-from reportgen.text import WORDS_FILE, prose_file
+from reportgen import PACKAGE_DIR, SOURCE_ROOT
 
-# Imports the code digest does not follow, with the values that stand for them in the key.
-BY_VALUE: dict[str, str] = {
+# Where a run comes from: the trainer, the importer of a student's trained model (what the
+# store calls to make a run), and the catalog's reader and writer of a run folder (what is
+# on disk for a key is the trainer's output as written there).
+TRAINING = ("reportgen.runs.train", "reportgen.runs.imported", "reportgen.catalog.run_files")
+
+# Imports a run key does not follow as code, and why.
+RUN_VALUES: dict[str, str] = {
+    "reportgen.config": "a run gets its settings through its spec, whose values are in the key",
+    "reportgen.profiles": "likewise: the profile's recipe and model are the spec's values",
+    "reportgen.runs.spec": "the spec itself: its key_dict is in the key",
+    "reportgen.runs.plan": "how long a run trains: epochs are not in a run key (runs/spec.py)",
+    "reportgen.progress": "what is shown while a run trains, not what it trains",
+}
+# The package's own __init__ alone (not what is inside the package): its version and where its
+# files are, which change nothing a run trains into.
+PACKAGE_INIT = PACKAGE_DIR.name
+
+# Imports a section key does not follow as code, with the values that stand for them.
+SECTION_VALUES: dict[str, str] = {
     "reportgen.config": "the settings the module declares in params()",
     "reportgen.profiles": "the profile values the module declares in params()",
-    "reportgen.runs": "the keys of the runs the module reads (spec, data, training code)",
 }
 
 
 def module_file(name: str) -> Path | None:
     """The project file of a dotted module name (its __init__.py for a package), or None
-    for a module outside the project (numpy, keras, ...)."""
+    for a module outside the project (numpy, keras, ...: installed beside reportgen, they
+    share its SOURCE_ROOT, so the package's name decides)."""
+    if name.split(".")[0] != PACKAGE_DIR.name:
+        return None
     base = SOURCE_ROOT.joinpath(*name.split("."))
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file() and (SOURCE_ROOT / name.split(".")[0] / "__init__.py").is_file():
+        if path.is_file():
             return path
     return None
 
@@ -69,49 +96,112 @@ def _with_parents(name: str) -> list[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _by_value(name: str) -> bool:
-    return any(name == stop or name.startswith(stop + ".") for stop in BY_VALUE)
+def under(packages: Collection[str]) -> Callable[[str], bool]:
+    """Whether a module name is one of packages or inside one of them."""
+    return lambda name: any(name == p or name.startswith(p + ".") for p in packages)
 
 
-def code_files(module: str) -> tuple[Path, ...]:
-    """The project files the module runs when imported and called: itself and every project
-    module it imports, transitively, but for the BY_VALUE packages. Sorted."""
+def code_modules(
+    starts: Iterable[str], stop: Callable[[str], bool] = lambda name: False
+) -> dict[str, Path]:
+    """Module name -> file of every project module the starts run when imported and called:
+    themselves and what they import, transitively, but for the modules `stop` accepts."""
     seen: dict[str, Path] = {}
-    todo = [module]
+    visited: set[str] = set()
+    todo = list(starts)
     while todo:
-        name = todo.pop()
-        for part in _with_parents(name):
-            path = module_file(part)
-            if part in seen or path is None or _by_value(part):
-                continue
-            seen[part] = path
-            todo.extend(imported_names(path, part))
-    return tuple(sorted(set(seen.values())))
+        for part in _with_parents(todo.pop()):
+            path = None if part in visited or stop(part) else module_file(part)
+            visited.add(part)
+            if path is not None:
+                seen[part] = path
+                todo.extend(imported_names(path, part))
+            if part in seen and seen[part].name != "__init__.py":
+                break  # a plain module: what follows in the name is a name inside it
+    return seen
 
 
-def text_files(lang: str, template: str) -> tuple[Path, ...]:
-    """The words a module's section reads: its prose template, the templates that one
-    includes or imports, and the language's catalog."""
-    from jinja2 import Environment, meta
+def code_files(module: str, stop: Callable[[str], bool] = lambda name: False) -> tuple[Path, ...]:
+    """The files of code_modules((module,), stop), sorted."""
+    return tuple(sorted(set(code_modules((module,), stop).values())))
 
-    first = prose_file(lang, template)
-    seen = {first}
-    todo = [first]
-    while todo:
-        path = todo.pop()
-        if not path.is_file():
-            continue
-        parsed = Environment().parse(path.read_text(encoding="utf-8"))
-        for ref in meta.find_referenced_templates(parsed):
-            if ref is not None and (path.parent / ref) not in seen:
-                seen.add(path.parent / ref)
-                todo.append(path.parent / ref)
-    return (*sorted(seen), first.parent / WORDS_FILE)
+
+def training_modules() -> dict[str, Path]:
+    """The code a run key covers: TRAINING and what it imports, RUN_VALUES left out."""
+    values = under(RUN_VALUES)
+    return code_modules(TRAINING, lambda name: name == PACKAGE_INIT or values(name))
+
+
+def section_files(module: str) -> tuple[Path, ...]:
+    """The code a section key covers: the question module and what it imports, but for
+    SECTION_VALUES and the training code (in the keys of the section's runs)."""
+    training = training_modules()
+    values = under(SECTION_VALUES)
+    return code_files(module, lambda name: values(name) or name in training)
+
+
+@cache
+def training_digest() -> str:
+    """The digest of the training code, as every run key holds it. Once per process: it
+    trains with the code it has imported (and run keys are asked for often)."""
+    return code_digest(sorted(set(training_modules().values())))
+
+
+def module_digest(module: str) -> str:
+    """The digest of a module and everything it imports in the project (a cache's code),
+    the package's own __init__ (its version) aside."""
+    return code_digest(code_files(module, lambda name: name == PACKAGE_INIT))
+
+
+def code_digest(paths: Iterable[Path]) -> str:
+    """sha256 over each file's path (relative to the project) and its code as `ast` sees it,
+    docstrings removed: comments, docstrings and layout do not count."""
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(str(path.relative_to(SOURCE_ROOT)).encode() + b"\0")
+        h.update(_normalized_digest(path.read_bytes(), path.name).encode() + b"\0")
+    return h.hexdigest()
+
+
+@cache
+def _normalized_digest(source: bytes, name: str) -> str:
+    return hashlib.sha256(normalized(source, name).encode()).hexdigest()
+
+
+def normalized(source: bytes, name: str = "<source>") -> str:
+    """The code of a Python file as `ast` sees it, every docstring removed, written out by
+    ast_text (not ast.dump, whose text differs between Python versions)."""
+    tree = ast.parse(source, name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            node.body = [s for i, s in enumerate(node.body) if i or not _is_docstring(s)]
+    return ast_text(tree)
+
+
+def ast_text(node: object) -> str:
+    """A syntax tree as text, fields that are None or empty left out: the same on Python 3.11
+    to 3.13 (whose ast.dump writes them differently, and whose newer fields, such as
+    type_params, are empty in code that does not use them), so that a run trained under one
+    Python is reused under another."""
+    if isinstance(node, ast.AST):
+        fields = (f"{k}={ast_text(v)}" for k, v in ast.iter_fields(node) if v not in (None, []))
+        return f"{type(node).__name__}({', '.join(fields)})"
+    if isinstance(node, list):
+        return f"[{', '.join(ast_text(item) for item in node)}]"
+    return repr(node)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
 
 
 def digest(paths: Iterable[Path]) -> str:
     """sha256 over each file's path (relative to the project) and bytes; a missing file
-    counts as missing."""
+    counts as missing (for files that are not code: prose templates, catalogs)."""
     h = hashlib.sha256()
     for path in paths:
         h.update(str(path.relative_to(SOURCE_ROOT)).encode() + b"\0")

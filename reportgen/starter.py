@@ -90,9 +90,6 @@ def starter_text(path: str, shape: ModelShape | None = None) -> str:
 
 def write_starter(root: Path, path: str) -> bool:
     """root/path unless it is there. Whether it was written."""
-    target = root / path
-    if target.exists():
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(starter_text(path), encoding="utf-8")
-    return True
+    from reportgen.catalog.outputs import write_new
+
+    return write_new(root / path, starter_text(path))

@@ -78,7 +78,8 @@ def hand_made_sections(
 def cache_hand_made_sections(project) -> None:
     """Hand-made sections where the build looks for them (build/sections/<module>/<key>/):
     a project whose every section is cached, nothing trained."""
-    from reportgen.build import SECTION_FILE, section_folder
+    from reportgen.build import section_folder
+    from reportgen.catalog.paths import SECTION_FILE
 
     staging = project.config.root / ".staging"
     made = hand_made_sections(staging, project.template.modules())

@@ -115,6 +115,7 @@ def test_init_says_what_to_commit_and_keeps_build_out(project, capsys):
     run = project / "runs" / "0123456789abcdef"
     run.mkdir(parents=True)
     (run / "model.keras").write_bytes(b"\0" * 3 * 1024 * 1024)
+    (run / "manifest.json").write_text("{}", encoding="utf-8")  # a run: the store lists it
     assert main(["init", "--ci", "github"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"wrote {WORKFLOW_PATH} in ")

@@ -92,3 +92,19 @@ def test_init_says_what_it_kept(tmp_path, monkeypatch, capsys):
     assert main(["init", "--ci", "github"]) == 2  # nothing asked for is missing
     err = capsys.readouterr().err
     assert "exists already; so does .github/workflows/report.yml" in err
+
+
+def test_the_commit_advice_counts_the_runs_the_store_holds(tmp_path):
+    """init asks the store what runs/ holds: a student's TensorBoard logs are no run."""
+    from reportgen.init import commit_advice
+
+    config = load_config(tmp_path, {})
+    run = config.runs_dir / "0123456789abcdef"
+    run.mkdir(parents=True)
+    (run / "manifest.json").write_bytes(b"{}")
+    (run / "model.keras").write_bytes(b"x" * 2048)
+    logs = config.runs_dir / "Dec02_10-00-00_host"
+    logs.mkdir()
+    (logs / "events.out.tfevents.1").write_bytes(b"x" * 4096)
+    advice = "\n".join(commit_advice(config))
+    assert "runs/ holds 1 finished runs, 2.0 KiB" in advice

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from reportgen import SOURCE_ROOT, questions
-from reportgen.build import section_key
+from reportgen.build import section_key, text_files
 from reportgen.cli import main
 from reportgen.config import load_config
 from reportgen.profiles import PROFILES
 from reportgen.project import Project
-from reportgen.sources import BY_VALUE, code_files, text_files
+from reportgen.sources import SECTION_VALUES, section_files, training_modules
 
 HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy", "lime", "skimage")
 
@@ -57,8 +57,8 @@ def test_a_setting_reaches_the_section_that_declares_it_alone(tiny_project):
 
 def test_the_code_a_module_runs_is_found_by_reading_it():
     q1, q7 = (
-        rel(code_files("reportgen.questions.q1_cnn")),
-        rel(code_files("reportgen.questions.q7_lime")),
+        rel(section_files("reportgen.questions.q1_cnn")),
+        rel(section_files("reportgen.questions.q7_lime")),
     )
     assert {
         "reportgen/questions/q7_lime.py",
@@ -69,24 +69,31 @@ def test_the_code_a_module_runs_is_found_by_reading_it():
     assert "reportgen/explain/__init__.py" in q7  # a package runs its __init__ first
     assert "reportgen/facts/lime.py" not in q1 and "reportgen/explain/lime_explain.py" not in q1
     for module in questions.MODULES:
-        files = rel(code_files(f"reportgen.questions.{module}"))
+        files = rel(section_files(f"reportgen.questions.{module}"))
         assert f"reportgen/questions/{module}.py" in files
         assert {"reportgen/text.py", "reportgen/context.py"} <= files
         # What these packages give a section enters its key as values, not as code.
-        assert not [f for f in files for stop in BY_VALUE if f.startswith(stop.replace(".", "/"))]
+        assert not [f for f in files for v in SECTION_VALUES if f.startswith(v.replace(".", "/"))]
+        # The training code reaches a section through its runs' keys; reading a run back
+        # is the section's own code.
+        assert not files & rel(training_modules().values())
+        assert "reportgen/runs/run.py" in files
     assert rel(text_files("zh", "q7_lime")) == {
         "reportgen/templates/text/zh/q7_lime.md.j2",
         "reportgen/templates/text/zh/words.toml",
     }
 
 
-def edited(monkeypatch, target: Path) -> None:
-    """Reading `target` gives its bytes and one more comment line (still the same code)."""
+def edited(monkeypatch, target: Path, addition: bytes, docstring: bytes = b"") -> None:
+    """Reading `target` gives its bytes with addition at the end (and docstring at the start
+    of its first docstring)."""
     read = Path.read_bytes
 
     def read_bytes(self: Path) -> bytes:
         data = read(self)
-        return data + b"\n# edited\n" if self == target else data
+        if self != target:
+            return data
+        return data.replace(b'"""', b'"""' + docstring, 1) + addition
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
 
@@ -101,12 +108,21 @@ def edited(monkeypatch, target: Path) -> None:
         ("reportgen/templates/text/zh/words.toml", set(questions.MODULES)),
         ("reportgen/templates/text/en/words.toml", set()),  # the report is in zh
         ("reportgen/profiles.py", set()),  # its values are in the key, as params and runs
+        ("reportgen/runs/run.py", set(questions.MODULES)),  # how a run is read back
+        ("reportgen/runs/train.py", set()),  # in the keys of the runs, not of the sections
     ],
 )
 def test_a_changed_file_reaches_the_sections_that_read_it(tiny_project, monkeypatch, path, reached):
     base = keys(tiny_project)
-    edited(monkeypatch, SOURCE_ROOT / path)
+    code = path.endswith(".py")
+    edited(monkeypatch, SOURCE_ROOT / path, b"\n_edited = 1\n" if code else b"\n# edited\n")
     assert changed(base, keys(tiny_project)) == reached
+
+
+def test_a_comment_or_a_docstring_reaches_no_section(tiny_project, monkeypatch):
+    base = keys(tiny_project)
+    edited(monkeypatch, SOURCE_ROOT / "reportgen/facts/lime.py", b"\n# edited\n", b"Edited. ")
+    assert keys(tiny_project) == base
 
 
 def test_computing_the_keys_imports_no_heavy_library(tmp_path):

@@ -13,9 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from reportgen.catalog.run_files import (
+    CHECKPOINT_STATE,
+    MANIFEST_FILE,
+    METRICS_FILE,
+    MODEL_FILE,
+    SPEC_FILE,
+    VAL_PRED_FILE,
+)
 from reportgen.progress import Reporter
 from reportgen.runs import train as train_module
-from reportgen.runs.run import MANIFEST_FILE, METRICS_FILE, MODEL_FILE, VAL_PRED_FILE
 from reportgen.runs.spec import AugmentSpec
 from reportgen.runs.store import RunStore
 from tests.helpers import random_dataset, tiny_spec
@@ -126,7 +133,7 @@ def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
         [sys.executable, "-c", CHILD.format(root=root, runs=str(runs))], env=env
     )
     spec = tiny_spec(epochs=40)
-    state = runs / ".partial" / spec.key(DATA.fingerprint) / train_module.STATE
+    state = runs / ".partial" / spec.key(DATA.fingerprint) / CHECKPOINT_STATE
     deadline = time.monotonic() + 120
     epoch = 0
     while time.monotonic() < deadline and child.poll() is None:
@@ -161,3 +168,24 @@ def test_the_store_discards_what_interrupted_trainings_left(tmp_path, monkeypatc
     assert main(["clean", "--quiet"]) == 0
     assert not (runs / ".partial").exists() and (runs / "0123456789abcdef").is_dir()
     assert str(runs / ".partial") in capsys.readouterr().out
+
+
+def test_clean_removes_only_folders_that_are_reportgen_runs(tmp_path):
+    """A student's TensorBoard or PyTorch logs in runs/ are not runs: clean leaves them."""
+    runs = tmp_path / "runs"
+    for name, marker in (("0123456789abcdef", MANIFEST_FILE), ("fedcba9876543210", SPEC_FILE)):
+        (runs / name).mkdir(parents=True)
+        (runs / name / marker).write_text("{}", encoding="utf-8")
+    for other in ("Dec02_10-00-00_host", "exp1/events"):  # torch / tensorboard logs
+        (runs / other).mkdir(parents=True)
+        (runs / other / "events.out.tfevents.1").write_bytes(b"log")
+    store = RunStore(runs)
+    assert store.clean(keep={"0123456789abcdef"}) == 1
+    assert sorted(p.name for p in runs.iterdir()) == [
+        "0123456789abcdef",
+        "Dec02_10-00-00_host",
+        "exp1",
+    ]
+    assert store.clean() == 1
+    assert sorted(p.name for p in runs.iterdir()) == ["Dec02_10-00-00_host", "exp1"]
+    assert [c.key for c in store.cached()] == []

@@ -12,22 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
 from reportgen.cachedir import cache_root
+from reportgen.catalog.fingerprints import read_index, remove_arrays, write_arrays, write_index
+from reportgen.catalog.paths import FINGERPRINT_INDEX, arrays_file
 from reportgen.data.types import LabelledImages, UnlabelledImages
-from reportgen.files import atomic_path
 
-INDEX_NAME = "fingerprints.json"
+INDEX_NAME = FINGERPRINT_INDEX
 MAX_ENTRIES = 8  # npz files kept; each holds one data source's arrays (~80 MB for FER2013)
+# What every data fingerprint hashes first: fixed, not a version (changing it would change
+# every run key with no change to the data); the cache's entries are keyed by the loader's
+# code instead (data/loader.py).
 _FINGERPRINT_TAG = b"reportgen data fingerprint v1\n"
 
 
@@ -112,12 +115,10 @@ def store(
     """Record key's fingerprint (and arrays) under stamp; silently does nothing on OS errors."""
     directory = cache_dir()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
         npz = None
         if arrays is not None:
-            npz = f"arrays-{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
-            payload = {**arrays, "_fingerprint": np.array(fingerprint)}
-            _write_atomic(directory / npz, lambda f: np.savez(f, **payload))
+            npz = arrays_file(key).name
+            write_arrays(directory / npz, {**arrays, "_fingerprint": np.array(fingerprint)})
         index = _read_index(directory)
         index[key] = {
             "stamp": dict(stamp),
@@ -126,18 +127,13 @@ def store(
             "written": time.time(),
         }
         _evict(directory, index)
-        text = json.dumps(index, indent=1, sort_keys=True)
-        _write_atomic(directory / INDEX_NAME, lambda f: f.write(text.encode()))
+        write_index(directory / INDEX_NAME, index)
     except OSError:
         pass
 
 
 def _read_index(directory: Path) -> dict[str, Any]:
-    try:
-        index = json.loads((directory / INDEX_NAME).read_text())
-    except (OSError, ValueError):
-        return {}
-    return index if isinstance(index, dict) else {}
+    return read_index(directory / INDEX_NAME)
 
 
 def _read_arrays(directory: Path, name: object, fingerprint: str) -> dict[str, np.ndarray] | None:
@@ -160,7 +156,7 @@ def _evict(directory: Path, index: dict[str, Any]) -> None:
         name = entry.get("arrays") if isinstance(entry, dict) else None
         if isinstance(name, str) and name not in _npz_names(index):
             with contextlib.suppress(OSError):
-                (directory / name).unlink()
+                remove_arrays(directory / name)
 
 
 def _written(entry: object) -> float:
@@ -170,8 +166,3 @@ def _written(entry: object) -> float:
 
 def _npz_names(index: Mapping[str, Any]) -> set[str]:
     return {e.get("arrays") for e in index.values() if isinstance(e, dict)}
-
-
-def _write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        write(f)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache as once
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +28,8 @@ from reportgen.data.image_tree import CLASS_FOLDERS, find_tree, read_tree
 from reportgen.data.sniff import COURSE_TEST, KAGGLE, detect_csv
 from reportgen.data.types import Dataset, LabelledImages, UnlabelledImages
 from reportgen.errors import UserError
+from reportgen.sources import module_digest
 
-# Part of every cache key: bump it when parsing changes what a file loads as.
-LOADER_VERSION = 2
 _CSV_NAMES = ("train.csv", "test.csv", "fer2013.csv")
 
 Parts = tuple[LabelledImages | None, dict[str, LabelledImages], UnlabelledImages | None]
@@ -123,7 +123,14 @@ def _load(plan: _Plan, what: str, use_cache: bool) -> tuple[Parts, str]:
 
 
 def _cache_key(plan: _Plan, what: str) -> str:
-    return f"{what}:v{LOADER_VERSION}:{plan.kind}:{plan.root.resolve()}"
+    return f"{what}:{_loader_code()[:16]}:{plan.kind}:{plan.root.resolve()}"
+
+
+@once
+def _loader_code() -> str:
+    """The digest of the loader's code (this module and what it imports, the fingerprint's
+    included): a change to how a file is parsed or hashed misses the cache."""
+    return module_digest(__name__)
 
 
 def _plan_dataset(path: Path, shown: str) -> _Plan:

@@ -65,10 +65,21 @@ def _normal(rng: np.random.Generator, mean: float, sd: float, n: int) -> np.ndar
 def draw_params(n: int, rng: np.random.Generator) -> Params:
     """Labels and every per-image parameter, each an array with first axis n.
 
-    The draw order is part of the generator's output: changing it changes GENERATOR_VERSION.
+    The draw order is part of the generator's output: changing it changes the faces.
     """
     labels = rng.choice(len(CLASS_FREQUENCIES), size=n, p=class_probabilities()).astype(np.int64)
     p: Params = {"labels": labels}
+    _expression(p, rng, n)
+    _identity(p, rng, n)
+    _tones(p, rng, n)
+    _pose_and_camera(p, rng, n)
+    _occluders(p, rng, n)
+    return p
+
+
+def _expression(p: Params, rng: np.random.Generator, n: int) -> None:
+    """What the class shows: brows, eyes and mouth, more or less strongly."""
+    labels = p["labels"]
     ambiguous = rng.random(n) < np.asarray(P_LOOKALIKE)[labels]
     shown = np.where(ambiguous, np.asarray(LOOKALIKE)[labels], labels)
     intensity = rng.uniform(np.asarray(INTENSITY_LOW)[shown], INTENSITY_HIGH)
@@ -83,7 +94,9 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["mouth_skew"] *= rng.choice((-1.0, 1.0), size=n)
     p["teeth"] = (rng.random(n) < 0.5) & (p["mouth_open"] > 0.06)
 
-    # identity: proportions that vary between people, not between expressions
+
+def _identity(p: Params, rng: np.random.Generator, n: int) -> None:
+    """Proportions that vary between people, not between expressions."""
     p["eye_x"] = _normal(rng, 0.37, 0.02, n)
     p["eye_y"] = _normal(rng, -0.16, 0.03, n)
     p["eye_w"] = rng.uniform(0.17, 0.21, size=n)
@@ -98,7 +111,9 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["face_aspect"] = rng.uniform(1.2, 1.36, size=n)
     p["jaw"] = rng.uniform(0.05, 0.22, size=n)
 
-    # tones (0..255)
+
+def _tones(p: Params, rng: np.random.Generator, n: int) -> None:
+    """Skin, background, hair and ink, 0..255."""
     p["skin"] = rng.uniform(105, 215, size=n)
     p["background"] = rng.uniform(15, 240, size=n)
     p["bg_texture"] = rng.uniform(3, 35, size=n)[:, None, None] * rng.standard_normal((n, 6, 6))
@@ -109,7 +124,9 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["cheek_shade"] = rng.uniform(-12, 12, size=n)
     p["ink"] = rng.uniform(0.15, 0.45, size=n)  # brows, eyelids, lips: this fraction of skin
 
-    # pose and camera
+
+def _pose_and_camera(p: Params, rng: np.random.Generator, n: int) -> None:
+    """Where the face is and how the camera saw it."""
     p["angle"] = np.deg2rad(_normal(rng, 0.0, 6.0, n))
     p["scale"] = 18.0 * rng.uniform(0.92, 1.08, size=n)  # pixels per face unit
     p["shift_x"] = rng.uniform(-2.0, 2.0, size=n)
@@ -120,7 +137,9 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["contrast"] = rng.uniform(0.65, 1.25, size=n)
     p["noise"] = rng.uniform(1.0, 9.0, size=n)
 
-    # occluders
+
+def _occluders(p: Params, rng: np.random.Generator, n: int) -> None:
+    """A hand, a bar or glasses in front of the face."""
     p["has_hand"] = rng.random(n) < P_HAND
     p["hand_xy"] = np.stack([rng.uniform(-0.8, 0.8, n), rng.uniform(0.2, 1.3, n)], axis=1)
     p["hand_ab"] = rng.uniform(0.25, 0.5, size=(n, 2))
@@ -135,4 +154,3 @@ def draw_params(n: int, rng: np.random.Generator) -> Params:
     p["sunglasses"] = rng.random(n) < P_SUNGLASSES
     p["glasses_r"] = rng.uniform(0.24, 0.3, size=n)
     p["glasses_tone"] = rng.uniform(5, 80, size=n)
-    return p

@@ -14,13 +14,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.cachedir import cache_root
+from reportgen.catalog.font_files import FULL_SUFFIX, cached_font, write_font
+from reportgen.catalog.paths import font_cache
 from reportgen.errors import UserError
-from reportgen.files import write_bytes_atomic
+from reportgen.sources import module_digest
 
 PACKAGE = "noto_cjk_sans_otc"
 # PostScript names of the faces we use, in the collection.
@@ -36,8 +36,6 @@ BASE_CHARS = (
     + "\u00a0\u2010\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2212\u25e6\u25aa\u00b7"
     + "，。、：；？！（）「」『』《》〈〉【】～…％＋－＝　圖表頁"
 )
-SUBSET_VERSION = "2"  # bump when the subsetting changes
-KEEP_SUBSETS = 16  # newest subset files kept in a cache folder
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
     keep = sorted(ord(c) for c in covered(source, chars))
     digest = hashlib.sha256()
     for part in (
-        SUBSET_VERSION,
+        _subsetter_code(),  # this module's code: a change to the subsetting misses the cache
         source.path.name,
         str(source.path.stat().st_size),
         str(source.index),
@@ -131,8 +129,7 @@ def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
         digest.update(part.encode() + b"\0")
     digest.update(",".join(map(str, keep)).encode())
     target = cache_dir / f"{source.postscript_name}-{digest.hexdigest()[:16]}.otf"
-    if target.is_file():
-        os.utime(target)  # newest-used files survive pruning
+    if cached_font(target):
         return target
     import uharfbuzz as hb
 
@@ -147,10 +144,7 @@ def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
     data = result.blob.data if result is not None else b""
     if not data:
         raise UserError(f"could not cut the CJK font {source.postscript_name} down to the report")
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(target, data)
-    _prune(cache_dir)
-    return target
+    return write_font(target, data, prune=True)
 
 
 def full_face(source: FontSource, cache_dir: Path) -> Path:
@@ -160,23 +154,19 @@ def full_face(source: FontSource, cache_dir: Path) -> Path:
 
     from fontTools.ttLib import TTCollection
 
-    target = cache_dir / f"{source.postscript_name}-full.otf"
+    target = cache_dir / f"{source.postscript_name}{FULL_SUFFIX}.otf"
     if target.is_file():
         return target
     collection = TTCollection(str(source.path), lazy=True)
     buffer = io.BytesIO()
     collection.fonts[source.index].save(buffer, reorderTables=False)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(target, buffer.getvalue())
-    return target
+    return write_font(target, buffer.getvalue(), prune=False)
 
 
-def _prune(cache_dir: Path) -> None:
-    subsets = [p for p in cache_dir.glob("*.otf") if not p.stem.endswith("-full")]
-    subsets.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in subsets[KEEP_SUBSETS:]:
-        old.unlink(missing_ok=True)
+@functools.cache
+def _subsetter_code() -> str:
+    return module_digest(__name__)
 
 
 def user_cache_dir() -> Path:
-    return cache_root() / "fonts"
+    return font_cache()

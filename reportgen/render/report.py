@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reportgen import TEMPLATES_DIR
+from reportgen.catalog.outputs import write_pdf as write_pdf_file
+from reportgen.catalog.outputs import write_preview
+from reportgen.catalog.paths import font_folder
 from reportgen.config import StudentConfig
 from reportgen.errors import UserError
-from reportgen.files import atomic_path, quiet_logger, write_bytes_atomic
+from reportgen.files import quiet_logger
 from reportgen.render import fonts
 from reportgen.render.course import CourseTemplate
 from reportgen.render.document import Document, build_document
@@ -47,13 +50,13 @@ def render_report(
     build_dir = Path(build_dir)
     answers_dir = Path(answers_dir) if answers_dir is not None else build_dir.parent / "answers"
     doc = build_document(template, sections, student, lang=lang, notice=notice)
-    font_dir = build_dir / "fonts"
+    font_dir = font_folder(build_dir)
     faces, full_fonts = prepare_fonts(doc, font_dir, answers_dir)
     pdf_html = render_html(doc, faces, Target(), answers_dir=answers_dir)
     roots = [TEMPLATES_DIR, build_dir, font_dir, answers_dir, *doc.folders()]
     write_pdf(pdf_html, output, SafeFetcher(roots), full_fonts=full_fonts)
     preview = render_html(doc, faces, Target(output.parent), answers_dir=answers_dir)
-    write_bytes_atomic(output.with_suffix(".html"), preview.encode("utf-8"))
+    write_preview(output, preview)
 
 
 def prepare_fonts(
@@ -76,13 +79,16 @@ def prepare_fonts(
 def write_pdf(page: str, output: Path, fetcher: SafeFetcher, *, full_fonts: bool) -> None:
     """WeasyPrint to a temporary file in output's folder, then renamed over output."""
     weasyprint = load_weasyprint()
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(output) as tmp, quiet_logger("weasyprint"):
+
+    def draw(tmp: Path) -> None:
+        with quiet_logger("weasyprint"):
             document = weasyprint.HTML(
                 string=page, base_url=str(output.parent), url_fetcher=fetcher
             ).render()
             document.write_pdf(tmp, full_fonts=full_fonts, hinting=False)
+
+    try:
+        write_pdf_file(output, draw)
     except OSError as exc:
         raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     if fetcher.refused:

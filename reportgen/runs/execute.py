@@ -161,23 +161,15 @@ def train_runs(
     time spent measuring counts, and the plan steers itself, see the module's doc)."""
     start = clock()
     runs = {k: store.get(s, data) for k, s in specs.items() if store.has(s, data)}
-    todo = [k for k in specs if k not in runs]
-    if not todo:
-        return runs
-    check_own_models({k: specs[k] for k in todo})
-    for key in [k for k in todo if specs[k].imported]:
-        runs[key] = store.ensure(specs[key], data, report, f"{specs[key].name} (imported)")
-        todo.remove(key)
+    missing = {k: s for k, s in specs.items() if k not in runs}
+    if missing:
+        check_own_models(missing)
+        runs |= import_runs(store, data, {k: s for k, s in missing.items() if s.imported}, report)
+    todo = [k for k in missing if k not in runs]
     if not todo:
         return runs
     if budget is None:
-        overall = report.task("training runs", total=len(todo))
-        for i, key in enumerate(todo, start=1):
-            label = f"run {i}/{len(todo)} {specs[key].name}"
-            runs[key] = store.ensure(specs[key], data, report, label)
-            report.advance(overall)
-        report.done(overall)
-        return runs
+        return runs | train_in_turn(store, data, {k: specs[k] for k in todo}, report)
     planner = make_planner(store, data, specs, budget, report, measure_one)
     plan = planner.plan(todo, TRAINING_SHARE * budget.seconds - (clock() - start))
     report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
@@ -194,6 +186,26 @@ def spent_line(seconds: float, budget: Budget) -> str:
         f"training took {format_duration(seconds)} of --budget {budget.text} "
         f"({seconds / training:.0%} of the {format_duration(training)} it leaves for training)"
     )
+
+
+def import_runs(
+    store: RunStore, data: Dataset, specs: Mapping[str, RunSpec], report: Reporter
+) -> dict[str, Run]:
+    """The student's trained models as runs, outside any plan (nothing trains)."""
+    return {k: store.ensure(s, data, report, f"{s.name} (imported)") for k, s in specs.items()}
+
+
+def train_in_turn(
+    store: RunStore, data: Dataset, specs: Mapping[str, RunSpec], report: Reporter
+) -> dict[str, Run]:
+    """Without a budget: each run for its profile's epochs, one after the other."""
+    overall = report.task("training runs", total=len(specs))
+    runs = {}
+    for i, (key, spec) in enumerate(specs.items(), start=1):
+        runs[key] = store.ensure(spec, data, report, f"run {i}/{len(specs)} {spec.name}")
+        report.advance(overall)
+    report.done(overall)
+    return runs
 
 
 def _train_plan(

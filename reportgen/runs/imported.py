@@ -13,39 +13,53 @@ from typing import Any
 
 import numpy as np
 
+from reportgen.catalog.run_files import RunContents
 from reportgen.data.types import Dataset
 from reportgen.progress import Reporter
-from reportgen.runs import run as files
 from reportgen.runs.own import history_of
 from reportgen.runs.spec import RunSpec
-from reportgen.runs.train import split, write_environment, write_json, write_predictions
+from reportgen.runs.train import HeldOut, held_out, predictions, run_contents
 from reportgen.tfenv import device_description, hardware, tensorflow
 
 PRECISION = "float32"  # a loaded model predicts in the precision it was saved in
 HINT_GAIN = 0.1  # suggest --model-input 0-1 when the model does this much better with it
 
 
-def import_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, label: str) -> None:
-    """Write every file of the imported run spec into workdir but the manifest."""
+def import_run(
+    spec: RunSpec, data: Dataset, report: Reporter, label: str
+) -> tuple[Any, RunContents]:
+    """The imported run spec: the student's model (in reportgen's contract) and what the
+    run's folder holds, for the store to write."""
     tensorflow()
-    from reportgen.runs.models import build_model, param_counts
-    from reportgen.runs.user_model import keras_config
+    from reportgen.runs.models import build_model
 
     user = spec.model.user
     assert user is not None and spec.imported
     history = history_of(user)
     report.log(f"{label}: importing {Path(user.path).name} (trained elsewhere: nothing to train)")
-    workdir.mkdir(parents=True, exist_ok=True)
-    _, val_idx = split(spec, data)
-    x_val, y_val = data.train.images[val_idx], data.train.labels[val_idx]
+    parts = held_out(spec, data)
     model = build_model(spec.model)
-    model.save(workdir / files.MODEL_FILE)
-    measured = write_predictions(spec, data, model, workdir, x_val, y_val, val_idx)
-    val_pred = np.load(workdir / files.VAL_PRED_FILE)
-    _hint_input_scale(spec, x_val, y_val, measured["val_accuracy"], report, label)
-    metrics = {
-        **measured,
-        "val_loss": cross_entropy(val_pred, y_val),
+    predicted = predictions(spec, data, model, parts)
+    _hint_input_scale(spec, parts, predicted.measured["val_accuracy"], report, label)
+    metrics = predicted.measured | _metrics(spec, data, model, parts, predicted.val, history)
+    return model, run_contents(spec, data, parts, predicted, history, metrics, PRECISION)
+
+
+def _metrics(
+    spec: RunSpec,
+    data: Dataset,
+    model: Any,
+    parts: HeldOut,
+    val_pred: np.ndarray,
+    history: dict[str, list[float]],
+) -> dict[str, Any]:
+    """What is known of a training that happened elsewhere (None where nothing is)."""
+    from reportgen.runs.models import param_counts
+    from reportgen.runs.user_model import keras_config
+
+    assert spec.model.user is not None
+    return {
+        "val_loss": cross_entropy(val_pred, parts.y_val),
         "train_accuracy_final": history["accuracy"][-1] if history else None,
         **_history_metrics(history),
         "train_seconds": None,
@@ -55,14 +69,10 @@ def import_run(spec: RunSpec, data: Dataset, workdir: Path, report: Reporter, la
         "device": device_description(),
         "hardware": hardware(),
         "resumed_at": [],
-        "n_train": len(data.train) - len(y_val),
-        "n_val": len(y_val),
-        "imported": compile_facts(keras_config(user.path)),
+        "n_train": len(data.train) - len(parts.y_val),
+        "n_val": len(parts.y_val),
+        "imported": compile_facts(keras_config(spec.model.user.path)),
     }
-    write_json(workdir / files.SPEC_FILE, spec.to_json())
-    write_json(workdir / files.HISTORY_FILE, history)
-    write_json(workdir / files.METRICS_FILE, metrics)
-    write_environment(data, workdir, PRECISION)
 
 
 def cross_entropy(probs: np.ndarray, labels: np.ndarray) -> float:
@@ -105,7 +115,7 @@ def compile_facts(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hint_input_scale(
-    spec: RunSpec, x: np.ndarray, y: np.ndarray, accuracy: float, report: Reporter, label: str
+    spec: RunSpec, parts: HeldOut, accuracy: float, report: Reporter, label: str
 ) -> None:
     """A model trained on pixels / 255 but fed 0..255 guesses: say how to feed it."""
     from dataclasses import replace
@@ -114,6 +124,7 @@ def _hint_input_scale(
     from reportgen.runs.pipeline import predict_probs
 
     user = spec.model.user
+    x, y = parts.x_val, parts.y_val
     if user is None or user.input_scale != "0-255" or not len(y):
         return
     scaled = build_model(replace(spec.model, user=replace(user, input_scale="0-1")))

@@ -1,21 +1,19 @@
 """The epochs of one run: a single model.fit over the whole schedule, steered by a callback.
 
 Before each step the callback sets the learning rate from the schedule of the run's current
-length (runs/schedule.py). After each epoch it records the history, writes the checkpoint
-and, under a budget, asks the planner how many epochs the run should have now that its
-epochs have been timed; the decay is laid out again for that length, and fit stops when the
-run reaches it. One fit for all epochs, not one per epoch: Keras builds its iterators and
-callbacks once.
+length (runs/schedule.py). After each epoch it records the history, has the checkpoint
+saved (on_epoch: the store's Checkpoint) and, under a budget, asks the planner how many
+epochs the run should have now that its epochs have been timed; the decay is laid out again
+for that length, and fit stops when the run reaches it. One fit for all epochs, not one per
+epoch: Keras builds its iterators and callbacks once.
 
 Imported only to train: it imports Keras.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import keras
@@ -111,15 +109,7 @@ def fit_epochs(
 
     def epoch_done(s: dict[str, Any]) -> None:
         on_epoch(s)
-        h = s["history"]
-        report.log(
-            f"{label} epoch {s['epoch']}/{s['epochs']}: loss {h['loss'][-1]:.3f}, "
-            f"val_loss {h['val_loss'][-1]:.3f}, val_accuracy {h['val_accuracy'][-1]:.3f} "
-            f"({h['epoch_seconds'][-1]:.1f} s)"
-        )
-        if s["epoch"] < s["epochs"]:
-            description = f"{label} epoch {s['epoch'] + 1}/{s['epochs']}"
-            report.reset(task, total=steps, description=description)
+        _epoch_shown(report, task, label, s, steps)
 
     loop = EpochLoop(spec, state, steps, epoch_done, replan, step_done)
     try:
@@ -137,7 +127,14 @@ def fit_epochs(
         report.done(task)
 
 
-def save_checkpoint(model: Any, path: Path) -> None:
-    tmp = path.with_name("tmp-" + path.name)
-    model.save(tmp)
-    os.replace(tmp, path)
+def _epoch_shown(report: Reporter, task: Any, label: str, s: dict[str, Any], steps: int) -> None:
+    """An epoch's line in the log, and the progress bar set for the next one."""
+    h = s["history"]
+    report.log(
+        f"{label} epoch {s['epoch']}/{s['epochs']}: loss {h['loss'][-1]:.3f}, "
+        f"val_loss {h['val_loss'][-1]:.3f}, val_accuracy {h['val_accuracy'][-1]:.3f} "
+        f"({h['epoch_seconds'][-1]:.1f} s)"
+    )
+    if s["epoch"] < s["epochs"]:
+        description = f"{label} epoch {s['epoch'] + 1}/{s['epochs']}"
+        report.reset(task, total=steps, description=description)

@@ -142,13 +142,7 @@ def plan_runs(
     scale = (left - fixed_time) / free_share if free_share else training
     if capped:
         scale = min(training, scale)
-    too_small = False
-    for keys in by_role(specs, free).values():
-        room = sum(shares[k] for k in keys) * scale - sum(costs[k].fixed for k in keys)
-        n = math.floor(room / sum(costs[k].epoch for k in keys))
-        too_small |= n < 1
-        epochs.update(dict.fromkeys(keys, max(n, 1)))
-    if too_small and strict:
+    if fill_epochs(epochs, by_role(specs, free), shares, costs, scale) and strict:
         spent = training - left
         refuse(smallest_budget(specs, shares, costs, fixed_epochs, spent), budget_text_)
     planned = (
@@ -156,6 +150,25 @@ def plan_runs(
         for k in order(specs, shares)
     )
     return Plan(tuple(planned), budget, fixed_time + free_share * max(scale, 0.0))
+
+
+def fill_epochs(
+    epochs: dict[str, int],
+    roles: Mapping[str, list[str]],
+    shares: Mapping[str, float],
+    costs: Mapping[str, Cost],
+    scale: float,
+) -> bool:
+    """Give each role's runs (roles: role -> keys) the epochs that fit in their shares of
+    scale seconds, one at least, all of a role the same. Whether a role had room for less
+    than one."""
+    too_small = False
+    for keys in roles.values():
+        room = sum(shares[k] for k in keys) * scale - sum(costs[k].fixed for k in keys)
+        n = math.floor(room / sum(costs[k].epoch for k in keys))
+        too_small |= n < 1
+        epochs.update(dict.fromkeys(keys, max(n, 1)))
+    return too_small
 
 
 def refuse(need: float, given_text: str) -> None:

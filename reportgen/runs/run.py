@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,21 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reportgen.catalog.run_files import model_file, read_run
 from reportgen.runs.spec import RunSpec
 
 if TYPE_CHECKING:
     import keras
-
-# Files of a finished run folder. The manifest (checksums of all the others) is written last.
-MODEL_FILE = "model.keras"
-SPEC_FILE = "spec.json"
-HISTORY_FILE = "history.json"
-METRICS_FILE = "metrics.json"
-ENV_FILE = "environment.json"
-VAL_PRED_FILE = "val_pred.npy"  # float32 (N_val, 7) softmax probabilities
-VAL_TRUE_FILE = "val_true.npy"  # int64 (N_val,)
-VAL_INDEX_FILE = "val_index.npy"  # int64 (N_val,): rows of the training file held out
-MANIFEST_FILE = "manifest.json"
 
 
 @dataclass
@@ -49,24 +38,18 @@ class Run:
 
     @classmethod
     def read(cls, key: str, path: Path) -> Run:
-        def load_json(name: str) -> Any:
-            return json.loads((path / name).read_text(encoding="utf-8"))
-
-        test_pred = {
-            p.stem.removeprefix("test_pred_"): np.load(p, allow_pickle=False)
-            for p in sorted(path.glob("test_pred_*.npy"))
-        }
+        contents = read_run(path)
         return cls(
             key=key,
             path=path,
-            spec=RunSpec.from_json(load_json(SPEC_FILE)),
-            history=load_json(HISTORY_FILE),
-            metrics=load_json(METRICS_FILE),
-            environment=load_json(ENV_FILE),
-            val_pred=np.load(path / VAL_PRED_FILE, allow_pickle=False),
-            val_true=np.load(path / VAL_TRUE_FILE, allow_pickle=False),
-            val_index=np.load(path / VAL_INDEX_FILE, allow_pickle=False),
-            test_pred=test_pred,
+            spec=RunSpec.from_json(contents.spec),
+            history=contents.history,
+            metrics=contents.metrics,
+            environment=contents.environment,
+            val_pred=contents.val_pred,
+            val_true=contents.val_true,
+            val_index=contents.val_index,
+            test_pred=contents.test_pred,
         )
 
     @property
@@ -79,4 +62,4 @@ class Run:
         softmax probabilities. Its layer "logits" gives the scores before the softmax."""
         import keras
 
-        return keras.saving.load_model(self.path / MODEL_FILE, safe_mode=True, compile=False)
+        return keras.saving.load_model(model_file(self.path), safe_mode=True, compile=False)

@@ -2,8 +2,9 @@
 
 Its cache key hashes what the run is (the model, the data, the recipe, its role in the report)
 and not how long it trained: `epochs` is left out, so a run trained under one --budget is
-reused under any other (and without one). The key also covers the data's fingerprint and
-TRAINING_CODE_VERSION, and not the spec's name, so two modules that need the same run share it.
+reused under any other (and without one). The key also covers the data's fingerprint and the
+code that trains the run (reportgen.sources.training_digest: derived from the files, none
+listed by hand), and not the spec's name, so two modules that need the same run share it.
 
 A student's own model (--model) is a UserModel inside the ModelSpec: the key covers the
 file's content (its sha256), not where the file is, so runs/ stays portable.
@@ -17,10 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from reportgen.profiles import Profile, Role
-
-# Bump when a change to training code changes what a spec trains into; tests/test_spec.py
-# keeps a hash of that code and says when it changed.
-TRAINING_CODE_VERSION = 3
+from reportgen.sources import training_digest
 
 # Spec fields that say how long a run trained, not what it is: not part of the key.
 NOT_KEYED = ("name", "epochs")
@@ -112,7 +110,7 @@ class RunSpec:
 
     def key(self, data_fingerprint: str) -> str:
         blob = json.dumps(
-            {"spec": self.key_dict(), "data": data_fingerprint, "code": TRAINING_CODE_VERSION},
+            {"spec": self.key_dict(), "data": data_fingerprint, "code": training_digest()},
             sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -1,5 +1,8 @@
 """The run cache: runs/<key>/, each trained once, moved into place whole, checked on read.
 
+The store decides what is cached, what trains and what is removed; every file under runs/
+is written, moved and removed by reportgen/catalog/runs.py (where the layout is):
+
 runs/.partial/<key>/  a run being trained (its checkpoint lets a killed run resume)
 runs/.locks/<key>.lock  held while a run trains: a second process waits, then reads it
 runs/.corrupt/       folders whose files failed their checksums, set aside, never used
@@ -7,62 +10,22 @@ runs/.corrupt/       folders whose files failed their checksums, set aside, neve
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock
-
+from reportgen.catalog.run_files import METRICS_FILE, SPEC_FILE, RunContents
+from reportgen.catalog.runs import RunFolders
 from reportgen.data.types import Dataset
 from reportgen.errors import UserError
-from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
-from reportgen.runs.run import MANIFEST_FILE, METRICS_FILE, SPEC_FILE, Run
+from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 
 if TYPE_CHECKING:
     from reportgen.runs.plan import Pace
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def write_manifest(folder: Path, key: str) -> None:
-    entries = {
-        p.name: sha256_file(p)
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.name != MANIFEST_FILE
-    }
-    manifest = json.dumps({"key": key, "files": entries}, indent=1)
-    write_bytes_atomic(folder / MANIFEST_FILE, manifest.encode("utf-8"))
-
-
-def manifest_problem(folder: Path, key: str) -> str | None:
-    """Why the folder is not a whole, intact run; None when it is."""
-    try:
-        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "no readable manifest"
-    if manifest.get("key") != key:
-        return "manifest of another run"
-    for name, digest in manifest.get("files", {}).items():
-        path = folder / name
-        if not path.is_file():
-            return f"{name} is missing"
-        if sha256_file(path) != digest:
-            return f"{name} fails its checksum"
-    return None
 
 
 @dataclass(frozen=True)
@@ -71,22 +34,23 @@ class CachedRun:
     name: str
     val_accuracy: float | None
     problem: str | None
+    sizes: tuple[tuple[Path, int], ...] = ()  # each file of the run folder, in bytes
 
 
 class RunStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.folders = RunFolders(root)
 
     def folder(self, key: str) -> Path:
-        return self.root / key
+        return self.folders.folder(key)
 
     def has(self, spec: RunSpec, data: Dataset) -> bool:
-        key = spec.key(data.fingerprint)
-        return manifest_problem(self.folder(key), key) is None
+        return self.folders.problem(spec.key(data.fingerprint)) is None
 
     def get(self, spec: RunSpec, data: Dataset) -> Run:
         key = spec.key(data.fingerprint)
-        problem = manifest_problem(self.folder(key), key)
+        problem = self.folders.problem(key)
         if problem:
             raise UserError(f"run {spec.name} ({key}) is not in {self.root}: {problem}")
         return Run.read(key, self.folder(key))
@@ -95,7 +59,7 @@ class RunStore:
         """The schedule length of an interrupted training of spec, if one can be resumed."""
         from reportgen.runs.train import checkpoint_epochs
 
-        return checkpoint_epochs(self.root / ".partial" / spec.key(data.fingerprint))
+        return checkpoint_epochs(self.folders.checkpoint(spec.key(data.fingerprint)))
 
     def ensure(
         self,
@@ -109,45 +73,44 @@ class RunStore:
         """The finished run for spec on data, training it first if it is missing (an
         imported run: importing it). A run already in the cache is returned whatever epochs
         spec asks for (see RunSpec). pace: under a budget, what re-plans its length."""
-
         key = spec.key(data.fingerprint)
-        final = self.folder(key)
-        if manifest_problem(final, key) is None:
-            return Run.read(key, final)
-        (self.root / ".locks").mkdir(parents=True, exist_ok=True)
-        with FileLock(self.root / ".locks" / f"{key}.lock"):
-            problem = manifest_problem(final, key)
+        if self.folders.problem(key) is None:
+            return Run.read(key, self.folder(key))
+        with self.folders.lock(key):
+            problem = self.folders.problem(key)
             if problem is None:  # another process trained it while we waited
-                return Run.read(key, final)
-            if final.exists():
-                self._set_aside(final, key, problem, report)
-            partial = self.root / ".partial" / key
-            if spec.imported:
-                from reportgen.runs.imported import import_run
+                return Run.read(key, self.folder(key))
+            if self.folder(key).exists():
+                target = self.folders.set_aside(key)
+                report.log(f"run {key}: {problem}; set aside in {target} and trained again")
+            made = self._make(spec, data, report, label or spec.name, on_step, pace)
+            folder = self.folders.finish(key, *made)
+        return Run.read(key, folder)
 
-                shutil.rmtree(partial, ignore_errors=True)  # nothing to resume
-                import_run(spec, data, partial, report, label or spec.name)
-            else:
-                from reportgen.runs.train import train_run  # TensorFlow only when training
+    def _make(
+        self,
+        spec: RunSpec,
+        data: Dataset,
+        report: Reporter,
+        label: str,
+        on_step: Callable[[], None] | None,
+        pace: Pace | None,
+    ) -> tuple[Any, RunContents]:
+        """Train the run (or import it: a student's trained model); TensorFlow only now."""
+        key = spec.key(data.fingerprint)
+        if spec.imported:
+            from reportgen.runs.imported import import_run
 
-                train_run(spec, data, partial, report, label or spec.name, on_step, pace)
-            write_manifest(partial, key)
-            os.replace(partial, final)
-        return Run.read(key, final)
+            self.folders.start_afresh(key)  # nothing to resume
+            return import_run(spec, data, report, label)
+        from reportgen.runs.train import train_run
 
-    def _set_aside(self, folder: Path, key: str, problem: str, report: Reporter) -> None:
-        target = self.root / ".corrupt" / f"{key}-{time.strftime('%Y%m%d-%H%M%S')}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(folder, target)
-        report.log(f"run {key}: {problem}; set aside in {target} and trained again")
+        return train_run(spec, data, self.folders.checkpoint(key), report, label, on_step, pace)
 
     def cached(self) -> Iterator[CachedRun]:
-        if not self.root.is_dir():
-            return
-        for folder in sorted(self.root.iterdir()):
-            if folder.name.startswith(".") or not folder.is_dir():
-                continue
-            problem = manifest_problem(folder, folder.name)
+        """Every run in runs/ (of this report or not), with what is wrong with it."""
+        for folder in self.folders.runs():
+            problem = self.folders.problem(folder.name)
             name, acc = "?", None
             try:
                 name = json.loads((folder / SPEC_FILE).read_text(encoding="utf-8"))["name"]
@@ -156,29 +119,20 @@ class RunStore:
                 ]
             except (OSError, ValueError, KeyError):
                 pass
-            yield CachedRun(folder.name, name, acc, problem)
+            sizes = tuple((f, f.stat().st_size) for f in sorted(folder.rglob("*")) if f.is_file())
+            yield CachedRun(folder.name, name, acc, problem, sizes)
 
     def discard_leftovers(self) -> list[Path]:
         """Remove what interrupted and failed trainings left (.partial and .corrupt);
         returns the folders removed."""
-        removed = []
-        for hidden in (".partial", ".corrupt"):
-            folder = self.root / hidden
-            if folder.exists():
-                shutil.rmtree(folder)
-                removed.append(folder)
-        return removed
+        return self.folders.discard_leftovers()
 
     def clean(self, keep: set[str] | None = None) -> int:
-        """Remove cached runs (all, or those whose key is not in keep). Returns how many."""
+        """Remove cached runs (all, or those whose key is not in keep); folders that are
+        not reportgen runs stay. Returns how many were removed."""
         removed = 0
-        if not self.root.is_dir():
-            return 0
-        for folder in self.root.iterdir():
-            if not folder.is_dir():
-                continue
-            if keep is not None and (folder.name in keep or folder.name == ".locks"):
-                continue
-            shutil.rmtree(folder)
-            removed += 1
+        for folder in self.folders.runs():
+            if keep is None or folder.name not in keep:
+                self.folders.remove(folder.name)
+                removed += 1
         return removed

@@ -1,51 +1,64 @@
-"""Training one run into a work folder, resumable from the checkpoint of its last epoch.
+"""Training one run, resumable from the checkpoint of its last epoch.
 
 The recipe (runs/spec.py): AdamW (or SGD with Nesterov momentum), a linear warm-up then a
 cosine decay to zero that always runs to its end, label smoothing, one random affine
 augmentation per image, and flip test-time augmentation for the predictions. The run keeps
 the weights of its last epoch: no checkpoint is chosen by any score.
 
-Each epoch ends by writing checkpoint.keras (model and optimizer state) and checkpoint.json
-(the epoch, the history so far) atomically, so a run killed at any moment resumes from its
-last finished epoch. The finished folder holds a float32 copy of the model as model.keras,
-whatever precision trained it.
+Training writes nothing itself: after each epoch it asks the store's Checkpoint to save the
+model and the state (a run killed at any moment resumes from its last finished epoch), and
+it returns a float32 copy of the final model, whatever precision trained it, with the run's
+predictions, history and metrics, which the store writes (reportgen/catalog/run_files.py).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from reportgen import __version__
+from reportgen.catalog.run_files import Checkpoint, RunContents
 from reportgen.data.split import holdout
 from reportgen.data.types import Dataset
-from reportgen.files import write_bytes_atomic
 from reportgen.progress import Reporter
-from reportgen.runs import run as files
 from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
 from reportgen.runs.schedule import warmup_steps
-from reportgen.runs.spec import TRAINING_CODE_VERSION, RunSpec
+from reportgen.runs.spec import RunSpec
 from reportgen.tfenv import choose_precision, device_description, hardware, strategy, tensorflow
 
 if TYPE_CHECKING:
-    from reportgen.runs.loop import Replan
     from reportgen.runs.plan import Pace
 
-CHECKPOINT = "checkpoint.keras"
-STATE = "checkpoint.json"
+EVAL_BATCH = 256
 
 
-def write_json(path: Path, value: Any) -> None:
-    write_bytes_atomic(path, json.dumps(value, indent=1, ensure_ascii=False).encode("utf-8"))
+@dataclass(frozen=True)
+class HeldOut:
+    """The run's training part and its hold-out, and the training part's pixel statistics
+    (None when the spec does not normalize)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    val_idx: np.ndarray
+    mean: float | None
+    std: float | None
 
 
-def save_npy(path: Path, array: np.ndarray) -> None:
-    with open(path, "wb") as f:
-        np.save(f, array, allow_pickle=False)
+@dataclass(frozen=True)
+class Predictions:
+    """A model's predictions on the hold-out and the labelled test sets, and what they
+    measure (val_accuracy, val_accuracy_plain, tta_flip, test_accuracy)."""
+
+    val: np.ndarray
+    tests: dict[str, np.ndarray]
+    measured: dict[str, Any]
 
 
 def steps_per_epoch(spec: RunSpec, n_train: int) -> int:
@@ -54,6 +67,16 @@ def steps_per_epoch(spec: RunSpec, n_train: int) -> int:
 
 def split(spec: RunSpec, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
     return holdout(data.train.labels, spec.val_fraction, spec.split_seed)
+
+
+def held_out(spec: RunSpec, data: Dataset) -> HeldOut:
+    train_idx, val_idx = split(spec, data)
+    x_train, y_train = data.train.images[train_idx], data.train.labels[train_idx]
+    mean = std = None
+    if spec.normalize:
+        mean, std = float(x_train.mean()), float(x_train.std()) or 1.0
+    x_val, y_val = data.train.images[val_idx], data.train.labels[val_idx]
+    return HeldOut(x_train, y_train, x_val, y_val, val_idx, mean, std)
 
 
 def compiled_model(spec: RunSpec, mean: float | None, std: float | None) -> Any:
@@ -100,201 +123,184 @@ def new_state(spec: RunSpec, steps: int) -> dict[str, Any]:
 def train_run(
     spec: RunSpec,
     data: Dataset,
-    workdir: Path,
+    checkpoint: Checkpoint,
     report: Reporter,
     label: str,
     on_step: Callable[[], None] | None = None,
     pace: Pace | None = None,
-) -> None:
-    """Train spec on data in workdir and write every run file except the manifest.
-    on_step: called after every training batch (the plan's progress); pace: under a
-    budget, how many epochs the run should have after each epoch (runs/plan.py)."""
+) -> tuple[Any, RunContents]:
+    """Train spec on data (from the checkpoint, when it holds one of this schedule): the
+    float32 model and the run's contents. on_step: called after every training batch (the
+    plan's progress); pace: under a budget, how many epochs the run should have after each
+    epoch (runs/plan.py)."""
     tensorflow()  # first, so that its start-up logs stay quiet
     import keras
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    train_idx, val_idx = split(spec, data)
-    x_train, y_train = data.train.images[train_idx], data.train.labels[train_idx]
-    x_val, y_val = data.train.images[val_idx], data.train.labels[val_idx]
-    mean = std = None
-    if spec.normalize:
-        mean, std = float(x_train.mean()), float(x_train.std()) or 1.0
-
+    parts = held_out(spec, data)
     precision = choose_precision()
     keras.utils.set_random_seed(spec.seed)
-    steps = steps_per_epoch(spec, len(y_train))
     keras.mixed_precision.set_global_policy(precision)
     try:
-        model, state = _start_or_resume(spec, workdir, steps, mean, std, report, label)
-        train_ds = train_dataset(
-            x_train, y_train, spec.batch_size, spec.augment, spec.seed + state["epoch"]
-        )
-        val_ds = eval_dataset(x_val, y_val, 256, one_hot=True)
-        replan = pace.replan if pace is not None else None
-        datasets = (train_ds, val_ds)
-        _train(model, spec, state, workdir, datasets, steps, report, label, on_step, replan)
+        model, state = _fit(spec, parts, checkpoint, report, label, on_step, pace)
     finally:
         keras.mixed_precision.set_global_policy("float32")
     if pace is not None:
         state["budget"] = pace.describe()
-    _finish(spec, data, model, state, workdir, (x_val, y_val, val_idx), mean, std, precision)
+    final = _float32_copy(spec, model, parts)
+    return final, _contents(spec, data, final, state, parts, precision)
+
+
+def _fit(
+    spec: RunSpec,
+    parts: HeldOut,
+    checkpoint: Checkpoint,
+    report: Reporter,
+    label: str,
+    on_step: Callable[[], None] | None,
+    pace: Pace | None,
+) -> tuple[Any, dict[str, Any]]:
+    """The model trained to the run's (possibly re-planned) length, and its state."""
+    from reportgen.runs.loop import fit_epochs
+
+    steps = steps_per_epoch(spec, len(parts.y_train))
+    model, state = _start_or_resume(spec, checkpoint, steps, parts, report, label)
+    train_ds = train_dataset(
+        parts.x_train, parts.y_train, spec.batch_size, spec.augment, spec.seed + state["epoch"]
+    )
+    val_ds = eval_dataset(parts.x_val, parts.y_val, EVAL_BATCH, one_hot=True)
+    replan = pace.replan if pace is not None else None
+
+    def save(s: dict[str, Any]) -> None:
+        checkpoint.save(model, s)
+
+    fit_epochs(model, spec, state, (train_ds, val_ds), steps, report, label, save, replan, on_step)
+    return model, state
 
 
 def _start_or_resume(
     spec: RunSpec,
-    workdir: Path,
+    checkpoint: Checkpoint,
     steps: int,
-    mean: float | None,
-    std: float | None,
+    parts: HeldOut,
     report: Reporter,
     label: str,
 ) -> tuple[Any, dict[str, Any]]:
     import keras
 
-    state = _read_state(workdir, spec)
+    state = checkpoint.state()
+    if state is not None and state.get("epochs") != spec.epochs:
+        state = None  # a checkpoint of another schedule: start again
     with strategy().scope():
         if state is None:
-            return compiled_model(spec, mean, std), new_state(spec, steps)
-        model = keras.saving.load_model(workdir / CHECKPOINT, safe_mode=True)
+            return compiled_model(spec, parts.mean, parts.std), new_state(spec, steps)
+        model = keras.saving.load_model(checkpoint.model_path, safe_mode=True)
     state["resumed_at"].append(state["epoch"])
     report.log(f"{label}: resuming from the checkpoint of epoch {state['epoch']}")
     return model, state
 
 
-def _train(
-    model: Any,
-    spec: RunSpec,
-    state: dict[str, Any],
-    workdir: Path,
-    datasets: tuple[Any, Any],
-    steps: int,
-    report: Reporter,
-    label: str,
-    on_step: Callable[[], None] | None,
-    replan: Replan | None,
-) -> None:
-    from reportgen.runs.loop import fit_epochs, save_checkpoint
-
-    def checkpoint(s: dict[str, Any]) -> None:
-        save_checkpoint(model, workdir / CHECKPOINT)
-        write_json(workdir / STATE, s)
-
-    fit_epochs(model, spec, state, datasets, steps, report, label, checkpoint, replan, on_step)
-
-
-def _finish(
-    spec: RunSpec,
-    data: Dataset,
-    model: Any,
-    state: dict[str, Any],
-    workdir: Path,
-    val: tuple[np.ndarray, np.ndarray, np.ndarray],
-    mean: float | None,
-    std: float | None,
-    precision: str,
-) -> None:
-    """The float32 copy of the final weights as model.keras, the predictions and metrics;
-    the checkpoint is removed last."""
+def _float32_copy(spec: RunSpec, model: Any, parts: HeldOut) -> Any:
+    """The final weights in a float32 model (whatever precision trained them)."""
     from reportgen.runs.models import build_model
 
-    final = build_model(spec.model, mean, std)
+    final = build_model(spec.model, parts.mean, parts.std)
     final.set_weights(model.get_weights())
-    final.save(workdir / files.MODEL_FILE)
-    _write_results(spec, data, final, state, workdir, *val, precision)
-    for name in (CHECKPOINT, STATE):
-        (workdir / name).unlink(missing_ok=True)
+    return final
 
 
-def _read_state(workdir: Path, spec: RunSpec) -> dict[str, Any] | None:
-    """The checkpoint's state, if the folder holds one for a schedule of spec.epochs."""
-    path = workdir / STATE
-    if not (path.exists() and (workdir / CHECKPOINT).exists()):
-        return None
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if state.get("epochs") == spec.epochs else None
+def checkpoint_epochs(checkpoint: Checkpoint) -> int | None:
+    """The length of the interrupted run (as last re-planned), if it has a checkpoint: the
+    planner keeps it, so that a resumed run finishes the schedule it had."""
+    state = checkpoint.state()
+    epochs = state.get("epochs") if state is not None else None
+    return epochs if isinstance(epochs, int) else None
 
 
-def checkpoint_epochs(workdir: Path) -> int | None:
-    """The length of the interrupted run in workdir (as last re-planned), if it has a
-    checkpoint: the planner keeps it, so that a resumed run finishes the schedule it had."""
-    try:
-        state = json.loads((workdir / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    epochs = state.get("epochs")
-    return int(epochs) if isinstance(epochs, int) and (workdir / CHECKPOINT).exists() else None
-
-
-def write_predictions(
-    spec: RunSpec,
-    data: Dataset,
-    model: Any,
-    workdir: Path,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    val_idx: np.ndarray,
-) -> dict[str, Any]:
-    """The model's predictions on the hold-out and the labelled test sets, saved; returns
-    what they measure (val_accuracy, val_accuracy_plain, tta_flip, test_accuracy)."""
-    val_pred = predict_probs(model, x_val, tta_flip=spec.tta_flip)
-    plain = predict_probs(model, x_val) if spec.tta_flip else val_pred
-    save_npy(workdir / files.VAL_PRED_FILE, val_pred)
-    save_npy(workdir / files.VAL_TRUE_FILE, y_val.astype(np.int64))
-    save_npy(workdir / files.VAL_INDEX_FILE, val_idx.astype(np.int64))
-    test_accuracy = {}
+def predictions(spec: RunSpec, data: Dataset, model: Any, parts: HeldOut) -> Predictions:
+    """The model's predictions on the hold-out and the labelled test sets."""
+    val_pred = predict_probs(model, parts.x_val, tta_flip=spec.tta_flip)
+    plain = predict_probs(model, parts.x_val) if spec.tta_flip else val_pred
+    tests, test_accuracy = {}, {}
     for name, test in sorted(data.tests.items()):
-        pred = predict_probs(model, test.images, tta_flip=spec.tta_flip)
-        save_npy(workdir / f"test_pred_{name}.npy", pred)
-        test_accuracy[name] = float((pred.argmax(1) == test.labels).mean())
-    return {
-        "val_accuracy": float((val_pred.argmax(1) == y_val).mean()),
-        "val_accuracy_plain": float((plain.argmax(1) == y_val).mean()),
+        tests[name] = predict_probs(model, test.images, tta_flip=spec.tta_flip)
+        test_accuracy[name] = float((tests[name].argmax(1) == test.labels).mean())
+    measured = {
+        "val_accuracy": float((val_pred.argmax(1) == parts.y_val).mean()),
+        "val_accuracy_plain": float((plain.argmax(1) == parts.y_val).mean()),
         "tta_flip": spec.tta_flip,
         "test_accuracy": test_accuracy,
     }
+    return Predictions(val_pred, tests, measured)
 
 
-def write_environment(data: Dataset, workdir: Path, precision: str) -> None:
+def environment(data: Dataset, precision: str) -> dict[str, Any]:
+    """Where and with what the run was made (environment.json)."""
     import keras
 
-    tf = tensorflow()
-    write_json(
-        workdir / files.ENV_FILE,
-        {
-            "reportgen_training_code": TRAINING_CODE_VERSION,
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "device": device_description(),
-            "precision": precision,
-            "data_source": data.source if data.synthetic else Path(data.source).name,
-            "data_fingerprint": data.fingerprint,
-        },
+    return {
+        "reportgen": __version__,
+        "tensorflow": tensorflow().__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "device": device_description(),
+        "precision": precision,
+        "data_source": data.source if data.synthetic else Path(data.source).name,
+        "data_fingerprint": data.fingerprint,
+    }
+
+
+def run_contents(
+    spec: RunSpec,
+    data: Dataset,
+    parts: HeldOut,
+    predicted: Predictions,
+    history: dict[str, Any],
+    metrics: dict[str, Any],
+    precision: str,
+) -> RunContents:
+    """What the run's folder holds, the model aside (train_run's and an imported run's)."""
+    return RunContents(
+        spec=spec.to_json(),
+        history=history,
+        metrics=metrics,
+        environment=environment(data, precision),
+        val_pred=predicted.val,
+        val_true=parts.y_val.astype(np.int64),
+        val_index=parts.val_idx.astype(np.int64),
+        test_pred=predicted.tests,
     )
 
 
-def _write_results(
+def _contents(
     spec: RunSpec,
     data: Dataset,
     model: Any,
     state: dict[str, Any],
-    workdir: Path,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    val_idx: np.ndarray,
+    parts: HeldOut,
     precision: str,
-) -> None:
+) -> RunContents:
+    predicted = predictions(spec, data, model, parts)
+    metrics = _metrics(spec, data, model, state, parts, predicted, precision)
+    trained = spec.with_(epochs=state["epoch"])
+    return run_contents(trained, data, parts, predicted, state["history"], metrics, precision)
+
+
+def _metrics(
+    spec: RunSpec,
+    data: Dataset,
+    model: Any,
+    state: dict[str, Any],
+    parts: HeldOut,
+    predicted: Predictions,
+    precision: str,
+) -> dict[str, Any]:
     from reportgen.runs.models import param_counts
 
-    measured = write_predictions(spec, data, model, workdir, x_val, y_val, val_idx)
-    history = state["history"]
+    history, measured = state["history"], predicted.measured
     best = int(np.argmin(history["val_loss"])) + 1
-    metrics = {
+    return {
         "val_accuracy": measured["val_accuracy"],
         "val_accuracy_plain": measured["val_accuracy_plain"],
         "tta_flip": spec.tta_flip,
@@ -313,11 +319,7 @@ def _write_results(
         "device": device_description(),
         "hardware": hardware(),
         "resumed_at": state["resumed_at"],
-        "n_train": len(data.train) - len(y_val),
-        "n_val": len(y_val),
+        "n_train": len(data.train) - len(parts.y_val),
+        "n_val": len(parts.y_val),
         "test_accuracy": measured["test_accuracy"],
     }
-    write_json(workdir / files.SPEC_FILE, spec.with_(epochs=state["epoch"]).to_json())
-    write_json(workdir / files.HISTORY_FILE, history)
-    write_json(workdir / files.METRICS_FILE, metrics)
-    write_environment(data, workdir, precision)

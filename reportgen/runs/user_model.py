@@ -159,6 +159,15 @@ def _layer_configs(config: Any) -> Iterator[dict[str, Any]]:
 
 
 def _check(model: keras.Model, where: str) -> None:
+    _check_built(model, where)
+    _check_shapes(model, where)
+    layers = flat_layers(model)
+    _check_layers(layers, where)
+    _output_kind(layers[-1], where)
+
+
+def _check_built(model: keras.Model, where: str) -> None:
+    """A functional or Sequential model, built for reportgen's input."""
     from keras.src.models.functional import Functional
 
     if type(model) not in (Functional, keras.Sequential):
@@ -171,6 +180,10 @@ def _check(model: keras.Model, where: str) -> None:
             model.build((None, *INPUT_SHAPE))
         except Exception as exc:
             raise UserError(f"{where}: the model does not build: {first_line(exc)}") from exc
+
+
+def _check_shapes(model: keras.Model, where: str) -> None:
+    """One input of 48x48x1 images, one output of a score per class."""
     if len(model.inputs) != 1 or len(model.outputs) != 1:
         raise UserError(f"{where}: the model must have one input and one output")
     given = tuple(model.inputs[0].shape[1:])
@@ -187,15 +200,18 @@ def _check(model: keras.Model, where: str) -> None:
             f"{where}: the model outputs shape {out[1:]}; it must output {NUM_CLASSES} classes, "
             "one score each (use the num_classes build_model is given)"
         )
-    layers = flat_layers(model)
+
+
+def _check_layers(layers: list[keras.layers.Layer], where: str) -> None:
+    """Keras' own layers (a saved model loads them in safe mode), names TensorFlow takes,
+    and a convolution among them."""
     for layer in layers:
-        module = type(layer).__module__
         if isinstance(layer, keras.layers.Lambda):
             raise UserError(
                 f"{where}: layer {layer.name!r} is a Lambda layer, whose code a saved model "
                 "cannot carry safely (safe_mode): use Keras' own layers"
             )
-        if not module.startswith("keras."):
+        if not type(layer).__module__.startswith("keras."):
             raise UserError(
                 f"{where}: layer {layer.name!r} is a custom layer ({type(layer).__name__}); a "
                 "saved model loads it only with its code (safe_mode): use Keras' own layers"
@@ -210,7 +226,6 @@ def _check(model: keras.Model, where: str) -> None:
         raise UserError(
             f"{where}: the model has no Conv2D layer: the report's questions are about a CNN"
         )
-    _output_kind(layers[-1], where)
 
 
 def flat_layers(model: keras.Model) -> list[keras.layers.Layer]:
