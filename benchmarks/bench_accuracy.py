@@ -68,7 +68,7 @@ def run_figures(run) -> dict:
 def phase_recipe(args: argparse.Namespace) -> dict:
     """The report's training within the budget, in a project of its own."""
     from reportgen.progress import reporter
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.execute import train_runs
 
     root = Path(args.project) if args.project else Path(tempfile.mkdtemp(prefix="bench-acc-"))
@@ -94,7 +94,7 @@ def phase_recipe(args: argparse.Namespace) -> dict:
 def phase_baseline(args: argparse.Namespace) -> dict:
     """Today's full recipe for args.seconds of training."""
     from reportgen.progress import reporter
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.execute import typical_epoch
     from reportgen.runs.plan import Pace
     from reportgen.runs.probe import measure

@@ -7,9 +7,8 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
 
-from reportgen.config import Config, load_config
+from reportgen.config import Config, load_config, overrides
 from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
@@ -149,10 +148,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {k: v for k, v in vars(args).items() if v is not None}
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.debug:
@@ -199,14 +194,6 @@ def _written_folders(config: Config) -> list[Path]:
     from reportgen.data.fingerprint import cache_dir
 
     return [config.runs_dir, config.build_dir, config.output_path.parent, cache_dir()]
-
-
-def config_summary(config: Config) -> str:
-    data = config.data.path or "embedded synthetic faces"
-    return (
-        f"template {config.report.template}, lang {config.report.lang}, "
-        f"profile {config.training.profile}, data {data}"
-    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from reportgen.explain._model import conv_block, is_linear, require_conv_layers, sub_model
+from reportgen.explain.model import conv_block, is_linear, require_conv_layers, sub_model
 
 MID_GRAY = 127.5
 
@@ -43,10 +43,6 @@ class ActMaxResult:
     images: np.ndarray
     activation_start: np.ndarray
     activation_end: np.ndarray
-
-    def gain(self) -> np.ndarray:
-        """activation_end / activation_start per filter (start floored at 1e-6)."""
-        return self.activation_end / np.maximum(self.activation_start, 1e-6)
 
 
 def default_filter_layer(model: keras.Model) -> str:

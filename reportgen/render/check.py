@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.course import CourseTemplate, Question
 from reportgen.files import quiet_logger
-from reportgen.render.course import CourseTemplate, Question
 from reportgen.render.unicode import squashed
 from reportgen.sections import placeholder
 
@@ -62,14 +62,10 @@ class CheckResult:
     id_from_report: bool  # no ID was configured: student_id was read from the report
 
 
-def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[str]:
-    """Problems found in the PDF; an empty list means it is whole. An empty student_id
-    means: whatever ID the report's student line has (one must be there)."""
-    return check_pdf(pdf, template, student_id).problems
-
-
 def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResult:
-    """check_report, also saying which student ID was checked and where it came from."""
+    """Problems found in the PDF (none: it is whole), the student ID checked and where it
+    came from. An empty student_id means: whatever ID the report's student line has (one
+    must be there)."""
     pdf = Path(pdf)
     sid = student_id.strip().upper()
     if not pdf.is_file():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.config import StudentConfig
-from reportgen.render.course import CourseTemplate, Question, split_ref
+from reportgen.course import CourseTemplate, Question, split_ref
 from reportgen.render.unicode import fold_ideographs as fold
 from reportgen.sections import Block, Figure, Section, Table, Text, placeholder
 from reportgen.text import words

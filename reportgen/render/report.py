@@ -13,10 +13,10 @@ from pathlib import Path
 
 from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
+from reportgen.course import CourseTemplate
 from reportgen.errors import UserError
 from reportgen.files import atomic_path, quiet_logger, write_bytes_atomic
 from reportgen.render import fonts
-from reportgen.render.course import CourseTemplate
 from reportgen.render.document import Document, build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html
