@@ -69,7 +69,7 @@ def run_figures(run) -> dict:
 def phase_recipe(args: argparse.Namespace) -> dict:
     """The report's training within the budget, in a project of its own."""
     from reportgen.progress import reporter
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.execute import train_runs
 
     root = Path(args.project) if args.project else Path(tempfile.mkdtemp(prefix="bench-acc-"))
@@ -96,7 +96,7 @@ def phase_baseline(args: argparse.Namespace) -> dict:
     """Today's full recipe and loop for about args.seconds of training: its length planned
     from the probe once, as today's planner did, and never corrected."""
     from reportgen.data.loader import load_dataset
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.probe import measure
 
     proj = project(args, Path(tempfile.mkdtemp(prefix="bench-base-")))

@@ -49,7 +49,7 @@ def measure(args: argparse.Namespace, variant: dict) -> dict:
     from reportgen.data.loader import load_dataset
     from reportgen.profiles import get_profile
     from reportgen.progress import Reporter
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs import train
     from reportgen.runs.loop import fit_epochs
     from reportgen.runs.pipeline import eval_dataset, train_dataset

@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportgen.config import StudentConfig
+from reportgen.course import CourseTemplate, Part, Question, list_templates
 from reportgen.render import fonts
-from reportgen.render.course import CourseTemplate, Part, Question, list_templates
 from reportgen.render.document import build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html

@@ -31,7 +31,7 @@ import json, sys
 from pathlib import Path
 from reportgen.config import load_config
 from reportgen.project import Project
-from reportgen.questions._runs import cnn_run
+from reportgen.questions.shared_runs import cnn_run
 project = Project(load_config(Path.cwd(), {"profile": "full", "data": sys.argv[1]}))
 run = project.store.get(cnn_run(project.profile, project.config), project.data)
 m = run.metrics

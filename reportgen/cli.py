@@ -7,9 +7,8 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
 
-from reportgen.config import Config, load_config
+from reportgen.config import Config, load_config, overrides
 from reportgen.diskfull import disk_full_error, disk_full_message
 from reportgen.errors import UserError
 from reportgen.profiles import PROFILES
@@ -31,6 +30,14 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
     init writes (elsewhere --model needs its file)."""
     p = _Parser(add_help=False)
     g = p.add_argument_group("settings (override reportgen.toml)")
+    _report_flags(g)
+    _model_flags(g, init)
+    _section_flags(g)
+    return p
+
+
+def _report_flags(g: argparse._ArgumentGroup) -> None:
+    """Who the report is for, what it looks like, what it trains on and for how long."""
     g.add_argument("--student-id", help="student ID, e.g. R05942017")
     g.add_argument("--name", help="student name")
     g.add_argument("--department", help="department and year, e.g. 電機三")
@@ -49,6 +56,10 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
         help="train the missing runs within this time on this machine, e.g. 45m, 2h "
         "(default: the profile's epochs)",
     )
+
+
+def _model_flags(g: argparse._ArgumentGroup, init: bool) -> None:
+    """The student's own CNN."""
     g.add_argument(
         "--model",
         type=starter_path if init else None,
@@ -69,12 +80,15 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
         choices=INPUT_SCALES,
         help="with a trained .keras model: the pixel range it was trained on (default 0-255)",
     )
+
+
+def _section_flags(g: argparse._ArgumentGroup) -> None:
+    """Settings of single sections, and of the output."""
     g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
     g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")
     g.add_argument("--filter-layer", help="q6: the convolutional layer to visualize")
     g.add_argument("--quiet", action="store_true", help="no progress bars")
     g.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's logs")
-    return p
 
 
 def starter_path(value: str) -> str:
@@ -90,6 +104,13 @@ def parser() -> argparse.ArgumentParser:
     common = _common_flags()
     p = _Parser(prog="reportgen", description="Builds the FER2013 homework Report.pdf.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    _report_commands(sub, common)
+    _project_commands(sub, common)
+    return p
+
+
+def _report_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """build, run and train: the commands that make the report."""
     b = sub.add_parser(
         "build", parents=[common], help="train what is missing and build the whole report"
     )
@@ -119,6 +140,10 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the plan (runs, epochs, estimated minutes) and train nothing",
     )
+
+
+def _project_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """list, clean, check, init and predict: the commands around the report."""
     ls = sub.add_parser(
         "list", parents=[common], help="modules, runs and what is cached, templates"
     )
@@ -146,11 +171,6 @@ def parser() -> argparse.ArgumentParser:
     )
     pr.add_argument("--test", required=True, help="the course's test.csv (id,feature)")
     pr.add_argument("-o", "--out", default="submission.csv", help="submission file (id,label)")
-    return p
-
-
-def overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {k: v for k, v in vars(args).items() if v is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,14 +219,6 @@ def _written_folders(config: Config) -> list[Path]:
     from reportgen.data.fingerprint import cache_dir
 
     return [config.runs_dir, config.build_dir, config.output_path.parent, cache_dir()]
-
-
-def config_summary(config: Config) -> str:
-    data = config.data.path or "embedded synthetic faces"
-    return (
-        f"template {config.report.template}, lang {config.report.lang}, "
-        f"profile {config.training.profile}, data {data}"
-    )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,7 @@ from pathlib import Path
 from reportgen import questions
 from reportgen.catalog.outputs import write_submission
 from reportgen.catalog.sections import remove_built
-from reportgen.cli import overrides
-from reportgen.config import CONFIG_FILE, Config, load_config
+from reportgen.config import CONFIG_FILE, Config, load_config, overrides
 from reportgen.errors import UserError
 from reportgen.files import output_folder
 from reportgen.progress import reporter
@@ -186,7 +185,7 @@ def _print_plan(project: Project, specs: dict, budget, args: argparse.Namespace)
 def cmd_list(config: Config, args: argparse.Namespace) -> int:
     what = args.what
     if what in (None, "templates"):
-        from reportgen.render.course import list_templates
+        from reportgen.course import list_templates
 
         print("templates:")
         for t in list_templates():
@@ -233,8 +232,8 @@ def cmd_clean(config: Config, args: argparse.Namespace) -> int:
 def cmd_check(config: Config, args: argparse.Namespace) -> int:
     """The file first (there? a PDF?), then its content; with no student ID configured, the
     one on the report's student line is checked and named."""
+    from reportgen.course import load_template
     from reportgen.render.check import check_pdf
-    from reportgen.render.course import load_template
 
     pdf = Path(args.pdf) if args.pdf else config.output_path
     result = check_pdf(pdf, load_template(config.report.template), config.student.id)
@@ -288,7 +287,7 @@ def _unwritten_flags(config: Config, args: argparse.Namespace) -> list[str]:
 
 def cmd_predict(config: Config, args: argparse.Namespace) -> int:
     from reportgen.data.loader import load_unlabelled
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.pipeline import predict_probs
 
     project = Project(config)

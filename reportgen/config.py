@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -99,6 +100,11 @@ def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
             tables[table][key] = checked(spec, value, where)
     built = {name: cls(**tables[name]) for name, cls in _TABLES.items()}
     return Config(root=root, **built)
+
+
+def overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given as flags: argparse leaves every flag not given None."""
+    return {k: v for k, v in vars(args).items() if v is not None}
 
 
 _TABLES = {f.name: f.default_factory for f in fields(Config) if f.name != "root"}  # type: ignore[misc]

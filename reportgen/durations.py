@@ -1,6 +1,7 @@
 """Durations as people write them ('45m', '2h', '1h30m', '90s', '1.5h'; a bare number is
 minutes): the one reader of a training budget, for the --budget flag and training.budget in
-reportgen.toml alike."""
+reportgen.toml alike, and the one writer of durations, for the plan, the progress lines and
+the report."""
 
 from __future__ import annotations
 
@@ -37,3 +38,19 @@ def parse_budget(value: str | int | float, where: str = "") -> float:
     if not math.isfinite(seconds) or seconds > WEEK:
         raise UserError(f"{where}: the budget must be at most a week (168h)")
     return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """90 -> '1.5 min', 5400 -> '1 h 30 min'."""
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
+    hours, rest = divmod(round(minutes), 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def budget_text(seconds: float) -> str:
+    """A budget as the flag takes it, rounded up to a whole minute: 412 -> '7m'."""
+    minutes = math.ceil(seconds / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}h{rest}m" if hours and rest else (f"{hours}h" if hours else f"{rest}m")

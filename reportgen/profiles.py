@@ -15,7 +15,8 @@ from typing import Any, Literal
 from reportgen.errors import UserError
 
 PROFILES_FILE = Path(__file__).with_name("profiles.toml")
-ROLES = ("cnn", "dnn", "ablation")  # the kinds of run a report trains (see questions/_runs.py)
+# The kinds of run a report trains (see questions/shared_runs.py).
+ROLES = ("cnn", "dnn", "ablation")
 Role = Literal["cnn", "dnn", "ablation"]
 
 

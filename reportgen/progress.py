@@ -9,6 +9,8 @@ import time
 from contextlib import AbstractContextManager
 from typing import Any
 
+from reportgen.durations import format_duration
+
 
 class Reporter(AbstractContextManager):
     """What long work reports to. The base class is silent (--quiet, tests)."""
@@ -121,8 +123,6 @@ class _Line:
 
 def _duration(seconds: float) -> str:
     """ "73 s" under ten minutes, then as the budget planner writes durations ("20 min")."""
-    from reportgen.runs.plan import format_duration
-
     return f"{seconds:.0f} s" if seconds < 600 else format_duration(seconds)
 
 

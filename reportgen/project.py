@@ -30,7 +30,7 @@ class Project:
 
     @cached_property
     def template(self):  # -> CourseTemplate
-        from reportgen.render.course import load_template
+        from reportgen.course import load_template
 
         return load_template(self.config.report.template)
 

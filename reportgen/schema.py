@@ -52,7 +52,7 @@ def _budget(value: str | int | float, where: str) -> str:
 
 
 def _template(value: str, where: str) -> str:
-    from reportgen.render.course import load_template, template_ids
+    from reportgen.course import load_template, template_ids
 
     if value.endswith(".toml"):
         if not Path(value).is_file():

@@ -57,8 +57,14 @@ def region_share_table(
         )
         for c in facts["per_class"]
     )
+    return Table(caption=caption, header=header, rows=rows, footer=_area_footer(facts, w, pointing))
+
+
+def _area_footer(facts: Mapping[str, Any], w: Words, pointing: tuple) -> tuple[tuple[str, ...]]:
+    """region_share_table's footer: each region's share of the image area (and the pointing
+    game's chance level)."""
     area = facts["area"]
-    footer = (
+    return (
         (
             w["area"],
             "",
@@ -69,4 +75,3 @@ def region_share_table(
             *((pct(facts["pointing_chance"]),) if pointing else ()),
         ),
     )
-    return Table(caption=caption, header=header, rows=rows, footer=footer)

@@ -116,10 +116,6 @@ def class_name(label: int, lang: str) -> str:
     return words(lang)["classes"][int(label)]
 
 
-def class_names(lang: str) -> tuple[str, ...]:
-    return words(lang)["classes"]
-
-
 # --- the prose -------------------------------------------------------------------------
 
 

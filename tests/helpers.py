@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from reportgen.course import CourseTemplate
 from reportgen.data.types import Dataset, LabelledImages
+from reportgen.render.check import check_pdf
 from reportgen.runs.spec import ModelSpec, RunSpec
 from reportgen.sections import Figure, Section, Table, Text
 
@@ -89,3 +91,8 @@ def cache_hand_made_sections(project) -> None:
         shutil.move(folder, target)
         (target / SECTION_FILE).write_text(section.to_json(), encoding="utf-8")
     shutil.rmtree(staging)
+
+
+def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[str]:
+    """What `reportgen check` finds wrong with the PDF ([]: it is whole)."""
+    return check_pdf(pdf, template, student_id).problems

@@ -1,4 +1,4 @@
-"""check_report: a whole report passes; truncated, foreign, unfinished or boxed ones fail."""
+"""check_pdf: a whole report passes; truncated, foreign, unfinished or boxed ones fail."""
 
 from __future__ import annotations
 
@@ -9,16 +9,15 @@ import pytest
 
 from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
+from reportgen.course import CourseTemplate, load_template
 from reportgen.render.check import (
     _parse_to_unicode,
     check_pdf,
-    check_report,
     placeholder_marker,
 )
-from reportgen.render.course import CourseTemplate, load_template
 from reportgen.render.report import render_report
 from reportgen.render.unicode import fold_ideographs, squashed
-from tests.helpers import hand_made_sections
+from tests.helpers import check_report, hand_made_sections
 
 SID = "B06902049"
 

@@ -16,7 +16,7 @@ from reportgen.facts.confusion import (
     normalized_confusion,
 )
 from reportgen.facts.training import best_epoch, epoch_near_min, history_facts, overfit_epoch
-from reportgen.questions import _runs
+from reportgen.questions import shared_runs
 from reportgen.runs.spec import AugmentSpec
 from reportgen.sections import Figure, Table, Text
 from reportgen.text import class_name, join_lines, pct, render_text, thousands
@@ -268,9 +268,9 @@ def test_q3_table_cells_are_the_four_runs(zh, sections):
     for row, normalize in zip(table.rows, (False, True), strict=True):
         for cell, augment in zip(row[1:], (False, True), strict=True):
             accs = [
-                run_of(zh, "q3_augmentation", _runs.ablation_name(normalize, augment, s)).metrics[
-                    "val_accuracy"
-                ]
+                run_of(
+                    zh, "q3_augmentation", shared_runs.ablation_name(normalize, augment, s)
+                ).metrics["val_accuracy"]
                 for s in seeds
             ]
             assert cell.startswith(f"{100 * np.mean(accs):.1f}%")
@@ -288,7 +288,7 @@ def test_q3_table_cells_are_the_four_runs(zh, sections):
         assert section.facts["noise"]["pooled_std"] is None
         assert "沒有量到" in text_of(section)
     assert_figures(section, folder)
-    norm_run = run_of(zh, "q3_augmentation", _runs.ablation_name(True, False, seeds[0]))
+    norm_run = run_of(zh, "q3_augmentation", shared_runs.ablation_name(True, False, seeds[0]))
     mean = float(np.asarray(norm_run.model.get_layer("normalize").mean).ravel()[0])
     assert section.facts["methods"]["norm_mean"] == pytest.approx(mean)
 

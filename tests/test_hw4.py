@@ -222,7 +222,7 @@ def test_q5_region_shares_sum_to_at_most_one_and_match_a_recomputation(sections,
 def test_q6_names_a_conv_layer_and_the_ascent_excites_its_filters(sections, cnn):
     import keras
 
-    from reportgen.explain._model import conv_block
+    from reportgen.explain.model import conv_block
 
     facts = sections["q6_filters"][0].facts
     layer = cnn.model.get_layer(facts["layer"])

@@ -182,7 +182,7 @@ def test_a_bad_history_is_refused_naming_the_file(tmp_path, case):
 def test_the_run_key_follows_the_file_s_content_not_its_place(tmp_path, models):
     from reportgen.config import load_config
     from reportgen.profiles import PROFILES
-    from reportgen.questions._runs import ablation_runs, cnn_run, dnn_run
+    from reportgen.questions.shared_runs import ablation_runs, cnn_run, dnn_run
 
     profile = PROFILES["tiny"]
     (tmp_path / "a").mkdir()
@@ -231,7 +231,7 @@ def test_model_settings_are_checked_before_anything_runs(models, model, more, ne
 def _spec(models, name, **more):
     from reportgen.config import load_config
     from reportgen.profiles import PROFILES
-    from reportgen.questions._runs import cnn_run, dnn_run
+    from reportgen.questions.shared_runs import cnn_run, dnn_run
 
     config = load_config(models, {"profile": "tiny", "model": name, **more})
     return cnn_run(PROFILES["tiny"], config), dnn_run(PROFILES["tiny"], config)

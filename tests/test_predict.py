@@ -38,7 +38,7 @@ def test_predict_writes_one_label_per_id_in_file_order(project_dir, tmp_path, ca
     from reportgen.config import load_config
     from reportgen.data.loader import load_unlabelled
     from reportgen.project import Project
-    from reportgen.questions._runs import cnn_run
+    from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.pipeline import predict_probs
 
     ids = [5, 0, 3, 1, 4, 2, 9]

@@ -23,22 +23,23 @@ import matplotlib.pyplot as plt
 
 from reportgen import TEMPLATES_DIR
 from reportgen.config import StudentConfig
-from reportgen.errors import UserError
-from reportgen.figures import cjk_family, figure_style, save_figure
-from reportgen.render import fonts
-from reportgen.render.check import _fonts, check_report
-from reportgen.render.course import (
+from reportgen.course import (
     CourseTemplate,
     list_templates,
     load_template,
     template_ids,
 )
+from reportgen.errors import UserError
+from reportgen.figures import cjk_family, figure_style, save_figure
+from reportgen.render import fonts
+from reportgen.render.check import _fonts
 from reportgen.render.fetcher import RefusedURL, SafeFetcher
 from reportgen.render.markdown import to_html
 from reportgen.render.report import render_report
 from reportgen.render.unicode import squashed
 from reportgen.sections import Figure, Section, Text
-from tests.helpers import hand_made_sections
+from reportgen.text import words
+from tests.helpers import check_report, hand_made_sections
 
 STUDENT = StudentConfig(id="R05942017", name="王小明", department="電機三")
 TEMPLATES = ("ml2017-hw3", "ml2018-hw3", "ml2019-hw3", "ml2019-hw4", "ml2019")
@@ -337,6 +338,7 @@ def test_markdown_disables_raw_html_and_shifts_headings(tmp_path):
     html = to_html(
         "# 標題\n\n<b>x</b> ![p](pic.png) ![q](/etc/passwd) ![r](missing.png)",
         lambda src: "resolved.png" if src == "pic.png" else None,
+        words("en")["document"]["image_refused"],
     )
     assert "<h4>標題</h4>" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html

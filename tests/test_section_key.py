@@ -62,7 +62,7 @@ def test_the_code_a_module_runs_is_found_by_reading_it():
     )
     assert {
         "reportgen/questions/q7_lime.py",
-        "reportgen/questions/_runs.py",
+        "reportgen/questions/shared_runs.py",
         "reportgen/facts/lime.py",
     } <= q7
     assert "reportgen/explain/lime_explain.py" in q7  # imported inside a function

@@ -8,23 +8,59 @@ import dataclasses
 import re
 import shutil
 import string
+import tempfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+import reportgen.text
 from reportgen import SOURCE_ROOT
 from reportgen.render.unicode import squashed
 from reportgen.text import TEXT_DIR, WORDS_FILE, languages, words
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-PHRASE = re.compile(r"[A-Za-z]+(?:[ ,;:'-]+[A-Za-z]+){2,}")  # three words or more
-# The code that must not hold a reader's words.
+# An English sentence: three words of letters or more, with spaces (or punctuation) between.
+PHRASE = re.compile(r"[A-Za-z]+(?:[ ,;:'-]+[A-Za-z]+){2,}")
+PACKAGE = SOURCE_ROOT / "reportgen"
+# What the words test decides a reader of the report does not see, so it may stay in code:
+# docstrings and comments; a question's TITLE (`reportgen list`); messages at the terminal,
+# found by where they go (raised, an exception built, argparse's help, a log or print line,
+# a regular expression); and these modules, whose strings all go to the terminal or to files
+# of the student's (reportgen.toml, the starter model, the CI workflow), never the report.
+TERMINAL_MODULES = {
+    "ci.py": "the workflow it writes",
+    "commands.py": "what each command prints",
+    "diskfull.py": "the disk-full message",
+    "durations.py": "what a wrong budget is told",
+    "errors.py": "error messages",
+    "init.py": "reportgen.toml's comments and what init prints",
+    "schema.py": "what a wrong setting is told",
+    "sources.py": "`list` explains a section's key",
+    "starter.py": "the starter model file",
+    "watch.py": "what --watch prints",
+    "data": "what wrong data is told",
+    "runs": "training's log lines and what a wrong model is told",
+    "render/check.py": "what `check` finds",
+    "render/fonts.py": "font family names and the subset's character set: data, not words",
+    "render/html.py": "CSS",
+    "render/native.py": "how to install Pango",
+}
+# Names, the same in every language.
+NAMES = {"Selvaraju et al."}  # Grad-CAM's paper, cited by facts/gradcam.py
+TERMINAL_CALLS = {
+    *("add_argument", "add_parser", "add_argument_group", "ArgumentParser", "_Parser"),
+    *("log", "info", "warning", "debug", "error", "print", "warn"),
+    *("compile", "fullmatch", "match", "search", "sub"),
+}
 WORDLESS = [
-    *sorted((SOURCE_ROOT / "reportgen" / "questions").glob("*.py")),
-    *sorted((SOURCE_ROOT / "reportgen" / "plots").glob("*.py")),
-    SOURCE_ROOT / "reportgen" / "tables.py",
-    SOURCE_ROOT / "reportgen" / "build.py",
+    p
+    for p in sorted(PACKAGE.rglob("*.py"))
+    if not {
+        p.relative_to(PACKAGE).as_posix(),
+        p.relative_to(PACKAGE).parts[0],
+    }
+    & set(TERMINAL_MODULES)
 ]
 
 
@@ -54,20 +90,32 @@ def test_every_language_has_the_strings_and_prose_english_has(lang):
     assert prose == {p.name for p in (TEXT_DIR / "en").glob("*.md.j2")}
 
 
-def _reader_strings(path: Path) -> list[str]:
-    """The string constants of a file that a reader could see: not docstrings, not TITLE
-    (for `reportgen list`), not the messages of errors raised."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _terminal_nodes(tree: ast.AST) -> set[int]:
+    """The nodes of docstrings, TITLE, and messages for the terminal (see TERMINAL_CALLS)."""
     skip: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
             skip.add(id(body[0].value))
-        if isinstance(node, ast.Raise) or (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "TITLE" for t in node.targets)
+        call = node.func if isinstance(node, ast.Call) else None
+        called = getattr(call, "attr", None) or getattr(call, "id", "")
+        if (
+            isinstance(node, ast.Raise)
+            or called in TERMINAL_CALLS
+            or called.endswith(("Error", "Exception", "Warning"))
+            or (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "TITLE" for t in node.targets)
+            )
         ):
             skip.update(id(n) for n in ast.walk(node))
+    return skip
+
+
+def _reader_strings(path: Path) -> list[str]:
+    """The string constants of a file that a reader of the report could see."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _terminal_nodes(tree)
     return [
         n.value
         for n in ast.walk(tree)
@@ -75,10 +123,22 @@ def _reader_strings(path: Path) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("path", WORDLESS, ids=lambda p: str(p.relative_to(SOURCE_ROOT)))
+def _words_in(strings: list[str]) -> list[str]:
+    return [s for s in strings if (CJK.search(s) or PHRASE.search(s)) and s not in NAMES]
+
+
+@pytest.mark.parametrize("path", WORDLESS, ids=lambda p: p.relative_to(PACKAGE).as_posix())
 def test_the_code_has_no_words_of_its_own(path):
-    found = [s for s in _reader_strings(path) if CJK.search(s) or PHRASE.search(s)]
-    assert found == []
+    assert _words_in(_reader_strings(path)) == []
+
+
+def test_the_html_template_has_no_words_of_its_own():
+    """What report.html.j2 prints besides its values: Jinja comments, expressions and tags,
+    and HTML tags and entities removed, nothing is left but punctuation."""
+    html = (PACKAGE / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    for pattern in (r"\{#.*?#\}", r"\{\{.*?\}\}", r"\{%.*?%\}", r"<style>.*?</style>", r"<[^>]*>"):
+        html = re.sub(pattern, " ", html, flags=re.DOTALL)
+    assert _words_in(html.split("\n")) == []
 
 
 def test_the_scan_finds_words_in_code(tmp_path):
@@ -89,41 +149,62 @@ def test_the_scan_finds_words_in_code(tmp_path):
         'CAPTION = "The CNN, layer by layer"\n'
         'LABEL = "訓練"\n'
         'KEY = "upper center"\n'
-        'def f():\n    raise ValueError("a message for the user")\n',
+        'def f():\n    raise ValueError("a message for the user")\n'
+        'def g(log):\n    log.info("a line for the developer")\n',
         encoding="utf-8",
     )
-    found = [s for s in _reader_strings(code) if CJK.search(s) or PHRASE.search(s)]
-    assert found == ["The CNN, layer by layer", "訓練"]
+    assert _words_in(_reader_strings(code)) == ["The CNN, layer by layer", "訓練"]
+
+
+LABELS = {"student_id": "Matrikel: ", "department": "Fakultät: ", "name": "Student: "}
 
 
 @pytest.fixture
-def new_language():
-    """templates/text/xx: a copy of en/ with one string changed, removed afterwards."""
-    folder = TEXT_DIR / "xx"
-    assert not folder.exists(), f"{folder} is left over from an earlier run: remove it"
-    shutil.copytree(TEXT_DIR / "en", folder)
+def new_language(monkeypatch):
+    """A language xx, in a copy of templates/text/ the loader is pointed at (templates/ is
+    never written, and no other test sees xx): en/ with one caption and the student line's
+    labels changed. The copy is under build/ (ignored by git) because sources.digest hashes
+    a file's path relative to the source tree."""
+    (SOURCE_ROOT / "build").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=SOURCE_ROOT / "build", prefix="text-") as tmp:
+        text_dir = Path(tmp) / "text"
+        yield from _language_copy(text_dir, monkeypatch)
+
+
+def _language_copy(text_dir: Path, monkeypatch):
+    shutil.copytree(TEXT_DIR, text_dir)
+    folder = text_dir / "xx"
+    shutil.copytree(text_dir / "en", folder)
     marker = "Zebra-striped layer table of the CNN"
     catalog = folder / WORDS_FILE
     text = catalog.read_text(encoding="utf-8")
     old = 'table = "The CNN, layer by layer (output shapes and parameter counts from the trained model)"'
     assert old in text
-    catalog.write_text(text.replace(old, f'table = "{marker}"'), encoding="utf-8")
-    try:
-        yield "xx", marker
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        words.cache_clear()
+    text = text.replace(old, f'table = "{marker}"')
+    for key, label in LABELS.items():
+        text = re.sub(rf'(?m)^{key} = ".*"$', f'{key} = "{label}"', text, count=1)
+    catalog.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(reportgen.text, "TEXT_DIR", text_dir)
+    _clear_caches()
+    yield "xx", marker
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    words.cache_clear()
+    reportgen.text._env.cache_clear()
 
 
 def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkeypatch):
-    """The whole report in a language no Python file names: copy en/, change a string,
-    build, and the PDF says it."""
+    """The whole report in a language no Python file names: copy en/, change a string and
+    the student line's labels, build, and the PDF says them; `check` reads the ID back."""
     from reportgen.build import build
     from reportgen.progress import Reporter
     from reportgen.project import Project
+    from reportgen.render.check import student_id_in
 
     lang, marker = new_language
-    assert lang in languages()
+    assert lang in languages() and not (TEXT_DIR / lang).exists()
     root = tmp_path / "project"
     root.mkdir()
     tiny_project.config.runs_dir.mkdir(parents=True, exist_ok=True)  # the session's runs
@@ -136,6 +217,11 @@ def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkey
     text = squashed("".join(page.extract_text() for page in PdfReader(pdf).pages))
     assert squashed(marker) in text
     assert squashed(words(lang)["data_notice"]) in text
+    student = config.student
+    line = f"{LABELS['student_id']}{student.id}{LABELS['department']}{student.department}"
+    assert squashed(line) in text
+    assert squashed(LABELS["name"]) in text and "學號" not in text
+    assert student_id_in(text) == student.id.upper()
 
 
 def test_a_string_a_language_lacks_is_a_one_line_error():

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from reportgen.explain._model import conv_block, is_linear, require_conv_layers, sub_model
+from reportgen.explain.model import conv_block, is_linear, require_conv_layers, sub_model
 
 MID_GRAY = 127.5
 
@@ -43,10 +43,6 @@ class ActMaxResult:
     images: np.ndarray
     activation_start: np.ndarray
     activation_end: np.ndarray
-
-    def gain(self) -> np.ndarray:
-        """activation_end / activation_start per filter (start floored at 1e-6)."""
-        return self.activation_end / np.maximum(self.activation_start, 1e-6)
 
 
 def default_filter_layer(model: keras.Model) -> str:
@@ -110,30 +106,61 @@ def maximize_filters(
     is the conv block's output (after its ReLU), averaged over positions.
     """
     name = layer or default_filter_layer(model)
+    chosen = _chosen_filters(model, name, filters)
+    response, to_output = _response_and_output(model, name)
+    height, width = (int(d) for d in to_output.inputs[0].shape[1:3])
+    start = _start_images(len(chosen), height, width, seed)
+    index = tf.constant(chosen, dtype=tf.int32)
+    ascend = _ascent(response, index, steps, step_size, l2, blur_sigma)
+    final = ascend(tf.constant(start)).numpy()
+    return ActMaxResult(
+        layer=name,
+        block=tuple(conv_block(model, name)),
+        filters=chosen,
+        images=final[..., 0],
+        activation_start=_block_activation(to_output, index, start),
+        activation_end=_block_activation(to_output, index, final),
+    )
+
+
+def _block_activation(to_output, index: tf.Tensor, images: np.ndarray) -> np.ndarray:
+    """Each image's filter at the conv block's output (after its ReLU), averaged."""
+    out = to_output(tf.constant(images), training=False)
+    return _mean_activation(out, index).numpy()
+
+
+def _chosen_filters(model: keras.Model, name: str, filters: np.ndarray | None) -> np.ndarray:
+    """The indices of the filters to maximize (default: every filter of the layer)."""
     conv = model.get_layer(name)
     if not isinstance(conv, keras.layers.Conv2D):
         raise ValueError(f"layer {name!r} is not a Conv2D layer")
     n_filters = int(conv.filters)
-    chosen = np.arange(n_filters) if filters is None else np.asarray(filters, dtype=np.int64)
+    return np.arange(n_filters) if filters is None else np.asarray(filters, dtype=np.int64)
 
-    response, to_output = _response_and_output(model, name)
-    height, width = (int(d) for d in to_output.inputs[0].shape[1:3])
+
+def _start_images(n: int, height: int, width: int, seed: int) -> np.ndarray:
+    """Mid-gray with a little seeded noise, one image per filter."""
     rng = np.random.default_rng(seed)
-    start = MID_GRAY + 20.0 * rng.standard_normal((len(chosen), height, width, 1))
-    start = np.clip(start, 0, 255).astype(np.float32)
-    index = tf.constant(chosen, dtype=tf.int32)
-    kernel = _blur_kernel(max(blur_sigma, 1e-3))
+    start = MID_GRAY + 20.0 * rng.standard_normal((n, height, width, 1))
+    return np.clip(start, 0, 255).astype(np.float32)
 
-    def mean_activation(model_out: tf.Tensor) -> tf.Tensor:
-        picked = tf.gather(model_out, index, axis=3, batch_dims=1)  # (F, h, w)
-        return tf.reduce_mean(picked, axis=(1, 2))
+
+def _mean_activation(model_out: tf.Tensor, index: tf.Tensor) -> tf.Tensor:
+    """Each image's own filter, averaged over positions."""
+    picked = tf.gather(model_out, index, axis=3, batch_dims=1)  # (F, h, w)
+    return tf.reduce_mean(picked, axis=(1, 2))
+
+
+def _ascent(response, index, steps: int, step_size: float, l2: float, blur_sigma: float):
+    """The whole ascent as one tf.function: images in, images after `steps` steps out."""
+    kernel = _blur_kernel(max(blur_sigma, 1e-3))
 
     @tf.function(jit_compile=False)
     def ascend(x: tf.Tensor) -> tf.Tensor:
         for _ in tf.range(steps):
             with tf.GradientTape() as tape:
                 tape.watch(x)
-                objective = mean_activation(response(x))
+                objective = _mean_activation(response(x), index)
                 penalty = tf.reduce_mean(((x - MID_GRAY) / MID_GRAY) ** 2, axis=(1, 2, 3))
                 total = tf.reduce_sum(objective - l2 * penalty)
             grad = tape.gradient(total, x)
@@ -149,20 +176,7 @@ def maximize_filters(
             x = tf.clip_by_value(x, 0.0, 255.0)
         return x
 
-    final = ascend(tf.constant(start)).numpy()
-
-    def activation(images: np.ndarray) -> np.ndarray:
-        out = to_output(tf.constant(images), training=False)
-        return mean_activation(out).numpy()
-
-    return ActMaxResult(
-        layer=name,
-        block=tuple(conv_block(model, name)),
-        filters=chosen,
-        images=final[..., 0],
-        activation_start=activation(start),
-        activation_end=activation(final),
-    )
+    return ascend
 
 
 @dataclass(frozen=True)
@@ -203,8 +217,23 @@ def filter_spectrum_stats(images: np.ndarray, min_frequency: float = 0.05) -> Sp
     candidates = np.where(freq >= min_frequency, power, -1.0).reshape(n, -1)
     iy, ix = np.unravel_index(candidates.argmax(axis=1), (h, w))
     rows = np.arange(n)
-    # The peak's wave vector to a fraction of a bin: the power-weighted mean over the
-    # peak's 3x3 neighbourhood of bins.
+    peak_y, peak_x = _refined_peak(power, fy, fx, iy, ix)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, 2 * power[rows, iy, ix] / total, 0.0)
+    # Rows grow downwards, so "up" as shown is -y; stripes run across the wave vector.
+    wave_angle = np.degrees(np.arctan2(-peak_y, peak_x))
+    return SpectrumStats(
+        orientation_deg=np.mod(np.round(wave_angle + 90.0, 6), 180.0),
+        frequency=np.hypot(peak_x, peak_y),
+        peak_share=np.minimum(share, 1.0),
+    )
+
+
+def _refined_peak(power, fy, fx, iy, ix) -> tuple[np.ndarray, np.ndarray]:
+    """The peak's wave vector to a fraction of a bin: the power-weighted mean over the
+    peak's 3x3 neighbourhood of bins."""
+    n, h, w = power.shape
+    rows = np.arange(n)
     weight = np.zeros(n)
     wy = np.zeros(n)
     wx = np.zeros(n)
@@ -215,13 +244,4 @@ def filter_spectrum_stats(images: np.ndarray, min_frequency: float = 0.05) -> Sp
             wy += p * (fy[iy, ix] + dy / h)
             wx += p * (fx[iy, ix] + dx / w)
     safe = np.where(weight > 0, weight, 1.0)
-    peak_y, peak_x = wy / safe, wx / safe
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, 2 * power[rows, iy, ix] / total, 0.0)
-    # Rows grow downwards, so "up" as shown is -y; stripes run across the wave vector.
-    wave_angle = np.degrees(np.arctan2(-peak_y, peak_x))
-    return SpectrumStats(
-        orientation_deg=np.mod(np.round(wave_angle + 90.0, 6), 180.0),
-        frequency=np.hypot(peak_x, peak_y),
-        peak_share=np.minimum(share, 1.0),
-    )
+    return wy / safe, wx / safe

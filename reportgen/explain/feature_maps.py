@@ -9,7 +9,7 @@ from reportgen.explain import _quiet  # noqa: F401  (first: TensorFlow without c
 import keras
 import numpy as np
 
-from reportgen.explain._model import as_input_batch, sub_model
+from reportgen.explain.model import as_input_batch, sub_model
 
 
 def feature_maps(model: keras.Model, image: np.ndarray, layer: str) -> np.ndarray:

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from reportgen.explain._model import (
+from reportgen.explain.model import (
     LOGITS_LAYER,
     as_classes,
     as_input_batch,

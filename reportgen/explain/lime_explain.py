@@ -32,7 +32,7 @@ import numpy as np
 from lime.lime_image import LimeImageExplainer
 from skimage.segmentation import relabel_sequential, slic
 
-from reportgen.explain._model import as_classes, as_input_batch, batches
+from reportgen.explain.model import as_classes, as_input_batch, batches
 
 SLIC_SEGMENTS = 50
 SLIC_COMPACTNESS = 0.1

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from reportgen.explain._model import LOGITS_LAYER, as_classes, as_input_batch, batches, sub_model
+from reportgen.explain.model import LOGITS_LAYER, as_classes, as_input_batch, batches, sub_model
 
 PIXEL_RANGE = 255.0
 

@@ -61,8 +61,6 @@ def confusion_facts(
     predicted = counts.sum(axis=0)
     present = np.flatnonzero(support > 0)
     recall = np.diag(matrix)
-    best = int(present[np.argmax(recall[present])])
-    worst = int(present[np.argmin(recall[present])])
     labels = list(range(n_classes))
     precision, rec, f1, _ = precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0
@@ -74,29 +72,43 @@ def confusion_facts(
         "matrix": matrix.tolist(),
         "counts": counts.tolist(),
         "support": support.tolist(),
-        "best_class": best,
-        "best_recall": float(recall[best]),
-        "worst_class": worst,
-        "worst_recall": float(recall[worst]),
+        **_best_and_worst(recall, present),
         "confused_pairs": pairs,
         "mutual_pair": _mutual(pairs, matrix),
-        "per_class": [
-            {
-                "class": k,
-                "precision": float(precision[k]),
-                "recall": float(rec[k]),
-                "f1": float(f1[k]),
-                "support": int(support[k]),
-                "predicted": int(predicted[k]),
-                "wrong_share": 1.0 - float(precision[k]) if predicted[k] else None,
-            }
-            for k in labels
-        ],
+        "per_class": _per_class(precision, rec, f1, support, predicted),
         "n_present": len(present),
         "macro_f1": float(np.mean(f1[present])) if len(present) else 0.0,
         "errors": int((y_true != y_pred).sum()),
         "sink": sink_facts(counts, precision),
     }
+
+
+def _best_and_worst(recall: np.ndarray, present: np.ndarray) -> dict[str, Any]:
+    """The classes of the highest and the lowest recall among those with images."""
+    best = int(present[np.argmax(recall[present])])
+    worst = int(present[np.argmin(recall[present])])
+    return {
+        "best_class": best,
+        "best_recall": float(recall[best]),
+        "worst_class": worst,
+        "worst_recall": float(recall[worst]),
+    }
+
+
+def _per_class(precision, recall, f1, support, predicted) -> list[dict[str, Any]]:
+    """confusion_facts' per_class: one row per class, in label order."""
+    return [
+        {
+            "class": k,
+            "precision": float(precision[k]),
+            "recall": float(recall[k]),
+            "f1": float(f1[k]),
+            "support": int(support[k]),
+            "predicted": int(predicted[k]),
+            "wrong_share": 1.0 - float(precision[k]) if predicted[k] else None,
+        }
+        for k in range(len(support))
+    ]
 
 
 def sink_facts(counts: np.ndarray, precision: np.ndarray) -> dict[str, Any] | None:

@@ -129,23 +129,11 @@ def feature_map_facts(
     area = area_shares(masks)
     face_area = sum(area.values())
     total = np.abs(maps).sum(axis=(1, 2))
-    per_filter = []
-    for k, m in enumerate(maps):
-        if total[k] <= 0:
-            continue
-        shares = {r: float(mass_shares(m, masks[r])[0]) for r in REGIONS}
-        lift = {r: shares[r] / area[r] for r in REGIONS if area[r] > 0}
-        face = sum(shares.values())
-        per_filter.append(
-            {
-                "filter": int(filters[k]),
-                "face_share": face,
-                "face_lift": face / face_area if face_area > 0 else 0.0,
-                "favourite": max(lift, key=lambda r: lift[r]) if lift else None,
-                "favourite_lift": max(lift.values()) if lift else None,
-                "mean": float(m.mean()),
-            }
-        )
+    per_filter = [
+        _filter_facts(int(filters[k]), m, masks, area, face_area)
+        for k, m in enumerate(maps)
+        if total[k] > 0
+    ]
     tuned = [p for p in per_filter if p["face_lift"] > 1]
     by_favourite = {r: sum(p["favourite"] == r for p in tuned) for r in REGIONS}
     strongest = sorted(per_filter, key=lambda p: -p["mean"])[:3]
@@ -164,4 +152,21 @@ def feature_map_facts(
         if per_filter
         else None,
         "strongest": strongest,
+    }
+
+
+def _filter_facts(
+    index: int, m: np.ndarray, masks: Masks, area: dict[str, float], face_area: float
+) -> dict[str, Any]:
+    """feature_map_facts of one active filter's map."""
+    shares = {r: float(mass_shares(m, masks[r])[0]) for r in REGIONS}
+    lift = {r: shares[r] / area[r] for r in REGIONS if area[r] > 0}
+    face = sum(shares.values())
+    return {
+        "filter": index,
+        "face_share": face,
+        "face_lift": face / face_area if face_area > 0 else 0.0,
+        "favourite": max(lift, key=lambda r: lift[r]) if lift else None,
+        "favourite_lift": max(lift.values()) if lift else None,
+        "mean": float(m.mean()),
     }

@@ -45,30 +45,37 @@ def lime_class_facts(
     out = []
     for cls in range(NUM_CLASSES):
         idx = np.flatnonzero(labels == cls)
-        if not len(idx):
-            continue
-        pos = np.maximum(maps[idx], 0.0)
-        m = subset_masks(masks, idx)
-        decide = union(m, deciding)
-        shares = mass_shares(pos, decide)
-        regions = region_shares(pos, m)
-        top, top_lift = focus_region(regions["shares"], area_shares(m))
-        out.append(
-            {
-                "class": cls,
-                "n": len(idx),
-                "deciding_share": finite(np.nanmean(shares)) if np.isfinite(shares).any() else None,
-                "deciding_area": float(np.mean(decide)),
-                "top_region": top,
-                "top_region_share": regions["shares"].get(top) if top else None,
-                "top_region_lift": top_lift,
-                "positive": float(
-                    np.mean([_positive_weight(maps[i]) for i in idx]) if len(idx) else 0.0
-                ),
-                "r2": finite(scores[idx].mean()),
-            }
-        )
+        if len(idx):
+            out.append(_class_facts(cls, idx, maps, masks, deciding, scores))
     return out
+
+
+def _class_facts(
+    cls: int,
+    idx: np.ndarray,
+    maps: np.ndarray,
+    masks: Masks,
+    deciding: Sequence[str],
+    scores: np.ndarray,
+) -> dict[str, Any]:
+    """lime_class_facts of one class, from the indices of its images."""
+    pos = np.maximum(maps[idx], 0.0)
+    m = subset_masks(masks, idx)
+    decide = union(m, deciding)
+    shares = mass_shares(pos, decide)
+    regions = region_shares(pos, m)
+    top, top_lift = focus_region(regions["shares"], area_shares(m))
+    return {
+        "class": cls,
+        "n": len(idx),
+        "deciding_share": finite(np.nanmean(shares)) if np.isfinite(shares).any() else None,
+        "deciding_area": float(np.mean(decide)),
+        "top_region": top,
+        "top_region_share": regions["shares"].get(top) if top else None,
+        "top_region_lift": top_lift,
+        "positive": float(np.mean([_positive_weight(maps[i]) for i in idx]) if len(idx) else 0.0),
+        "r2": finite(scores[idx].mean()),
+    }
 
 
 def _positive_weight(lime_map: np.ndarray) -> float:
@@ -90,60 +97,70 @@ def recall_ties(
     matrix = np.asarray(confusion["matrix"], dtype=np.float64)
     support = confusion["support"]
     by_class = {int(c["class"]): c for c in lime}
-    rows = []
-    for cls in range(matrix.shape[0]):
-        if not support[cls]:
-            continue
-        off = matrix[cls].copy()
-        off[cls] = -1.0
-        partner = int(np.argmax(off))
-        entry = {
-            "class": cls,
-            "recall": float(matrix[cls, cls]),
-            "miss_rate": 1.0 - float(matrix[cls, cls]),
-            "support": int(support[cls]),
-            "confused_with": partner if off[partner] > 0 else None,
-            "confused_rate": float(max(off[partner], 0.0)),
-        }
-        lime_facts = by_class.get(cls)
-        if lime_facts is not None:
-            entry.update({k: v for k, v in lime_facts.items() if k not in ("class", "n")})
-            entry["lime_images"] = int(lime_facts["n"])
-        rows.append(entry)
+    rows = [
+        _recall_row(cls, matrix, support, by_class.get(cls))
+        for cls in range(matrix.shape[0])
+        if support[cls]
+    ]
     rows.sort(key=lambda r: (-r["recall"], r["class"]))
     k = min(n_ends, len(rows) // 2)
     best = rows[:k]
     worst = rows[len(rows) - k :][::-1] if k else []
-
-    def mean_of(group: Sequence[Mapping[str, Any]], key: str) -> float | None:
-        values = [g[key] for g in group if g.get(key) is not None]
-        return float(np.mean(values)) if values else None
-
-    best_share, worst_share = mean_of(best, "deciding_share"), mean_of(worst, "deciding_share")
+    best_share, worst_share = _mean_of(best, "deciding_share"), _mean_of(worst, "deciding_share")
     gap = None if best_share is None or worst_share is None else best_share - worst_share
-    pairs = [
-        (r["recall"], r["deciding_share"]) for r in rows if r.get("deciding_share") is not None
-    ]
-    rho = None
-    if len(pairs) >= 3:
-        from scipy.stats import spearmanr
-
-        a, b = zip(*pairs, strict=True)
-        if np.ptp(a) > 0 and np.ptp(b) > 0:
-            rho = finite(spearmanr(a, b).statistic)
     return {
         "order": rows,
         "best": best,
         "worst": worst,
         "best_deciding_share": best_share,
         "worst_deciding_share": worst_share,
-        "best_positive": mean_of(best, "positive"),
-        "worst_positive": mean_of(worst, "positive"),
+        "best_positive": _mean_of(best, "positive"),
+        "worst_positive": _mean_of(worst, "positive"),
         "deciding_gap": gap,
         "deciding_margin": DECIDING_MARGIN,
         "best_more_deciding": None if gap is None else gap > DECIDING_MARGIN,
-        "spearman": rho,
+        "spearman": _recall_deciding_rho(rows),
     }
+
+
+def _recall_row(
+    cls: int, matrix: np.ndarray, support: Sequence[int], lime_facts: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """recall_ties' entry of one class: its recall, the class it is most mistaken for, and
+    its LIME facts (when it has any)."""
+    off = matrix[cls].copy()
+    off[cls] = -1.0
+    partner = int(np.argmax(off))
+    entry = {
+        "class": cls,
+        "recall": float(matrix[cls, cls]),
+        "miss_rate": 1.0 - float(matrix[cls, cls]),
+        "support": int(support[cls]),
+        "confused_with": partner if off[partner] > 0 else None,
+        "confused_rate": float(max(off[partner], 0.0)),
+    }
+    if lime_facts is not None:
+        entry.update({k: v for k, v in lime_facts.items() if k not in ("class", "n")})
+        entry["lime_images"] = int(lime_facts["n"])
+    return entry
+
+
+def _mean_of(group: Sequence[Mapping[str, Any]], key: str) -> float | None:
+    values = [g[key] for g in group if g.get(key) is not None]
+    return float(np.mean(values)) if values else None
+
+
+def _recall_deciding_rho(rows: Sequence[Mapping[str, Any]]) -> float | None:
+    """The Spearman correlation of recall and deciding share (None under 3 classes)."""
+    pairs = [
+        (r["recall"], r["deciding_share"]) for r in rows if r.get("deciding_share") is not None
+    ]
+    if len(pairs) < 3:
+        return None
+    from scipy.stats import spearmanr
+
+    a, b = zip(*pairs, strict=True)
+    return finite(spearmanr(a, b).statistic) if np.ptp(a) > 0 and np.ptp(b) > 0 else None
 
 
 def superpixel_facts(weights: Sequence[np.ndarray], scores: np.ndarray) -> dict[str, Any]:

@@ -62,13 +62,17 @@ def architecture_facts(rows: list[dict[str, Any]], model: Any) -> dict[str, Any]
         "conv_dropouts": rates(layers[:flat]),
         "dense_dropouts": rates(layers[flat:]),
         "n_classes": int(model.outputs[0].shape[-1]),
-        # the space-to-depth stem (runs/models.py): each block x block patch -> channels
-        "space_to_depth": None
-        if s2d is None
-        else {
-            "block": image[0] // int(s2d.output.shape[1]),
-            "shape": [int(d) for d in s2d.output.shape[1:]],
-        },
+        "space_to_depth": _space_to_depth(s2d, image),
+    }
+
+
+def _space_to_depth(s2d: Any, image: list[int]) -> dict[str, Any] | None:
+    """The space-to-depth stem (runs/models.py): each block x block patch -> channels."""
+    if s2d is None:
+        return None
+    return {
+        "block": image[0] // int(s2d.output.shape[1]),
+        "shape": [int(d) for d in s2d.output.shape[1:]],
     }
 
 
@@ -122,21 +126,11 @@ def structure_facts(model: Any) -> dict[str, Any]:
 
     own, producer = own_layers(model)
     convs = [lyr for lyr in own if isinstance(lyr, keras.layers.Conv2D)]
-    kernels: list[list[int]] = []
-    for conv in convs:
-        size = [int(k) for k in conv.kernel_size]
-        if size not in kernels:
-            kernels.append(size)
-    activations: list[str] = []
-    for lyr in own:
-        act = _activation_name(lyr)
-        if act and act not in activations:
-            activations.append(act)
+    kernels = _first_seen([[int(k) for k in conv.kernel_size] for conv in convs])
+    activations = _first_seen([act for act in map(_activation_name, own) if act])
     head = next((lyr for lyr in own if type(lyr).__name__ in HEADS), None)
     dense = [lyr for lyr in own if isinstance(lyr, keras.layers.Dense) and lyr is not producer]
-
-    def count(*kinds: Any) -> int:
-        return sum(isinstance(lyr, kinds) for lyr in own)
+    count = _counter(own)
 
     return {
         "n_layers": len(own),
@@ -156,12 +150,31 @@ def structure_facts(model: Any) -> dict[str, Any]:
         "dropouts": [round(float(d.rate), 3) for d in own if isinstance(d, keras.layers.Dropout)],
         "output_layer": producer.name,
         "n_classes": int(model.outputs[0].shape[-1]),
-        "wrapper": [
-            name
-            for name in ("normalize", "rescale")
-            if any(lyr.name == name for lyr in model.layers)
-        ]
-        + (["logits"] if producer.name != "logits" else []),
+        **_wrapper_facts(model, producer),
+    }
+
+
+def _counter(layers: list[Any]):
+    """count(*kinds): how many of the layers are of any of these kinds."""
+    return lambda *kinds: sum(isinstance(lyr, kinds) for lyr in layers)
+
+
+def _first_seen(items: list[Any]) -> list[Any]:
+    """The distinct items, in order of first appearance."""
+    out: list[Any] = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _wrapper_facts(model: Any, producer: Any) -> dict[str, Any]:
+    """Which of reportgen's layers surround the student's, and the rescale's divisor."""
+    wrapper = [
+        name for name in ("normalize", "rescale") if any(lyr.name == name for lyr in model.layers)
+    ]
+    return {
+        "wrapper": wrapper + (["logits"] if producer.name != "logits" else []),
         "rescale_divisor": next(
             (round(1 / float(lyr.scale)) for lyr in model.layers if lyr.name == "rescale"), None
         ),

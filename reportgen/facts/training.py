@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reportgen.classes import IMAGE_SIZE
+from reportgen.durations import budget_text
+from reportgen.recipe import TRAINING_SHARE, WARMUP_START
 from reportgen.tfenv import tensorflow
 
 if TYPE_CHECKING:
@@ -154,7 +156,7 @@ def has_batch_norm(run: Run) -> bool:
     tensorflow()
     import keras
 
-    from reportgen.explain._model import conv_block, conv_layer_names
+    from reportgen.explain.model import conv_block, conv_layer_names
 
     model = run.model
     return all(
@@ -165,8 +167,6 @@ def has_batch_norm(run: Run) -> bool:
 
 def setup_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """How the run was trained, from its spec and model."""
-    from reportgen.runs.schedule import WARMUP_START
-
     spec = run.spec
     stats = normalization_stats(run, train_images)
     lr = run.history.get("lr") or [spec.learning_rate]
@@ -219,8 +219,6 @@ def budget_facts(run: Run) -> dict[str, Any] | None:
     """How a budget planned the run (None without one): the budget as given, the run's
     share of it, the epochs first planned and those the plan corrected them to, and about
     how many epochs LONGER_BUDGET times that budget would have given it."""
-    from reportgen.runs.plan import TRAINING_SHARE, budget_text
-
     m = run.metrics
     budget = m.get("budget")
     if not budget:

@@ -30,18 +30,7 @@ def confusion_heatmap(
     with figure_style():
         fig, ax = plt.subplots(figsize=(5.6, 4.8))
         image = ax.imshow(matrix, cmap="Blues", vmin=0.0, vmax=1.0)
-        for i in range(n):
-            for j in range(n):
-                v = matrix[i, j]
-                ax.text(
-                    j,
-                    i,
-                    f"{v:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=8.5,
-                    color="white" if v > 0.55 else "black",
-                )
+        _write_cells(ax, matrix)
         ax.set_xticks(range(n), names[:n], rotation=35, ha="right")
         ax.set_yticks(range(n), names[:n])
         ax.set_xlabel(words["pred"])
@@ -54,6 +43,23 @@ def confusion_heatmap(
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         fig.tight_layout()
     return save_figure(fig, path)
+
+
+def _write_cells(ax, matrix: np.ndarray) -> None:
+    """Each cell's share, written in it: white on the dark cells."""
+    n = matrix.shape[0]
+    for i in range(n):
+        for j in range(n):
+            v = matrix[i, j]
+            ax.text(
+                j,
+                i,
+                f"{v:.2f}",
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color="white" if v > 0.55 else "black",
+            )
 
 
 def misclassified_grid(

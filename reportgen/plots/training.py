@@ -113,7 +113,6 @@ def val_loss_figure(
     """Validation loss of several runs on one axis; marks[name] (an epoch) is circled and
     mark_label says what the circles mean."""
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import NullLocator
 
     with figure_style():
         fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.1))
@@ -135,14 +134,19 @@ def val_loss_figure(
         if marks:
             ax.plot([], [], "o", ms=9, mfc="none", mec="0.3", label=mark_label)
         _axes_style(ax, words["val_loss"], words)
-        values = [v for c in curves.values() for v in c]
-        if values and min(values) > 0 and max(values) / min(values) > 3:
-            # One run far above the others (raw pixels in the first epoch): a log scale keeps
-            # the differences between the low curves visible.
-            ax.set_yscale("log")
-            ticks = sorted({float(f"{t:.2g}") for t in np.geomspace(min(values), max(values), 7)})
-            ax.yaxis.set_minor_locator(NullLocator())
-            ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+        _log_scale_if_far_apart(ax, [v for c in curves.values() for v in c])
         fig.tight_layout()
         _legend_below(fig, ax, ncol=3)
     return save_figure(fig, path)
+
+
+def _log_scale_if_far_apart(ax, values: list[float]) -> None:
+    """One run far above the others (raw pixels in the first epoch): a log scale keeps the
+    differences between the low curves visible."""
+    from matplotlib.ticker import NullLocator
+
+    if values and min(values) > 0 and max(values) / min(values) > 3:
+        ax.set_yscale("log")
+        ticks = sorted({float(f"{t:.2g}") for t in np.geomspace(min(values), max(values), 7)})
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_yticks(ticks, [f"{t:g}" for t in ticks])

@@ -10,38 +10,17 @@ def answer(ctx: Context) -> Section               # finished runs in, a section 
 runs() and params() are hashed into the section's cache key, with the code the module
 imports (found by reading it) and its words (templates/text/<lang>/). So a module imports
 TensorFlow, keras and scikit-learn only inside the functions that compute: computing a key
-imports the module and must stay cheap.
+imports the module and must stay cheap. Their names (MODULES) come from reportgen.question_names.
 """
 
 from __future__ import annotations
 
 import importlib
-import re
-from pathlib import Path
 from types import ModuleType
 
-from reportgen.errors import UserError
+from reportgen.question_names import MODULES, resolve
 
-_NAME = re.compile(r"^q(\d+)_[a-z0-9_]+$")
-
-
-def _discover() -> tuple[str, ...]:
-    names = [p.stem for p in Path(__file__).parent.glob("q*.py") if _NAME.match(p.stem)]
-    return tuple(sorted(names, key=lambda n: int(_NAME.match(n)[1])))  # type: ignore[index]
-
-
-MODULES: tuple[str, ...] = _discover()
-
-
-def resolve(name: str) -> str:
-    """'q3' or 'q3_augmentation' -> 'q3_augmentation'; anything else is refused."""
-    for module in MODULES:
-        if name == module or name == module.split("_", 1)[0]:
-            return module
-    short = [m.split("_", 1)[0] for m in MODULES]
-    raise UserError(
-        f"no module {name!r}: choose one of {', '.join(MODULES)} (or {short[0]}..{short[-1]})"
-    )
+__all__ = ["MODULES", "load", "resolve"]
 
 
 def load(module: str) -> ModuleType:

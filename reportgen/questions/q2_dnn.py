@@ -11,7 +11,7 @@ from reportgen.context import Context
 from reportgen.facts.training import run_facts, same_recipe, setup_facts
 from reportgen.plots.training import compare_figure
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_run, dnn_run, own_model_params
+from reportgen.questions.shared_runs import cnn_run, dnn_run, own_model_params
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Block, Figure, Section, Text

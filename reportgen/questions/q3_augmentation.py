@@ -22,7 +22,7 @@ from reportgen.facts.training import (
 )
 from reportgen.plots.training import val_loss_figure
 from reportgen.profiles import Profile
-from reportgen.questions._runs import ablation_name, ablation_runs, own_model_params
+from reportgen.questions.shared_runs import ablation_name, ablation_runs, own_model_params
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.sections import Figure, Section, Table, Text

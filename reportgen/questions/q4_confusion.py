@@ -13,7 +13,7 @@ from reportgen.facts.confusion import confusion_facts, misclassified_examples
 from reportgen.facts.training import test_set_order
 from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_only
+from reportgen.questions.shared_runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.text import Words, thousands
 

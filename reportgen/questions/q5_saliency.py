@@ -21,7 +21,7 @@ from reportgen.facts.regions import (
 from reportgen.facts.saliency import agreement, example_focus, inside_faces, peak_lift, top_mass
 from reportgen.plots.explain import SCALE_PERCENTILE, saliency_table
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_only
+from reportgen.questions.shared_runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.tables import region_share_table
 from reportgen.text import Words, num, pct

@@ -24,7 +24,7 @@ from reportgen.facts.regions import subset_masks
 from reportgen.facts.training import pixel_range
 from reportgen.plots.explain import image_grid
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_only
+from reportgen.questions.shared_runs import cnn_only
 from reportgen.sections import Figure, Section, Table, Text
 from reportgen.text import Words
 
@@ -46,8 +46,8 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 
 def filter_layer(model: Any, configured: str) -> str:
     """explain.filter_layer from the config (checked), else the library's middle conv layer."""
-    from reportgen.explain._model import conv_layer_names
     from reportgen.explain.actmax import default_filter_layer
+    from reportgen.explain.model import conv_layer_names
 
     if not configured:
         return default_filter_layer(model)
@@ -71,7 +71,7 @@ def grating_peak_share(period: int) -> float:
 
 def mean_responses(model: Any, layer: str, images: np.ndarray) -> np.ndarray:
     """The named layer's output averaged over space, rectified: (N, filters)."""
-    from reportgen.explain._model import batches, sub_model
+    from reportgen.explain.model import batches, sub_model
 
     cut = sub_model(model, [layer])
     x = np.asarray(images, dtype=np.float32)[..., None]
@@ -82,8 +82,8 @@ def mean_responses(model: Any, layer: str, images: np.ndarray) -> np.ndarray:
 def ascent_facts(ctx: Context, layer: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Gradient ascent on the layer's first filters: the spectra of their images, how far
     it drove them (against their mean response on validation faces); and the arrays."""
-    from reportgen.explain._model import ends_in_nonlinearity
     from reportgen.explain.actmax import filter_spectrum_stats, maximize_filters
+    from reportgen.explain.model import ends_in_nonlinearity
 
     p, model = ctx.params, ctx.runs["cnn"].model
     total = int(model.get_layer(layer).filters)
@@ -135,7 +135,7 @@ def feature_map_part(ctx: Context, act: str, filters: np.ndarray) -> tuple[dict,
 
 def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     """The facts, and the arrays of the figures (actmax, filters, maps, image)."""
-    from reportgen.explain._model import conv_layer_names
+    from reportgen.explain.model import conv_layer_names
 
     model = ctx.runs["cnn"].model
     layer = filter_layer(model, ctx.params["filter_layer"])

@@ -21,7 +21,7 @@ from reportgen.facts.lime import (
 from reportgen.facts.regions import subset_masks
 from reportgen.plots.explain import lime_panels
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_only
+from reportgen.questions.shared_runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.text import Words, num, pct, thousands
 

@@ -23,7 +23,7 @@ from reportgen.facts.gradcam import (
 from reportgen.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
 from reportgen.profiles import Profile
-from reportgen.questions._runs import cnn_only
+from reportgen.questions.shared_runs import cnn_only
 from reportgen.sections import Block, Figure, Section, Table, Text
 from reportgen.tables import region_share_table
 from reportgen.text import Words, num
@@ -43,8 +43,8 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 def layer_facts(model: Any) -> dict[str, Any]:
     """The last Conv2D (layer), its block's output that Grad-CAM weighs (cam_layer: after
     batch norm and ReLU), the number of conv layers, the map's shape and upsampling."""
-    from reportgen.explain._model import conv_layer_names
     from reportgen.explain.gradcam import gradcam_layer, last_conv_layer
+    from reportgen.explain.model import conv_layer_names
 
     cam_layer = gradcam_layer(model)
     shape = [int(d) for d in model.get_layer(cam_layer).output.shape[1:]]

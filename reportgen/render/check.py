@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen.course import CourseTemplate, Question
 from reportgen.files import quiet_logger
-from reportgen.render.course import CourseTemplate, Question
 from reportgen.render.unicode import squashed
 from reportgen.sections import placeholder
+from reportgen.text import languages, words
 
 _CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
 _HEX = rb"<([0-9A-Fa-f]*)>"
 _BFCHAR = re.compile(_HEX + rb"\s*" + _HEX)
-_ID_LINE = re.compile(r"學號[:：]([A-Za-z][A-Za-z0-9]{8})(?![A-Za-z0-9])")
 _BFRANGE = re.compile(_HEX + rb"\s*" + _HEX + rb"\s*(" + _HEX + rb"|\[[^\]]*\])")
 
 
@@ -62,14 +62,10 @@ class CheckResult:
     id_from_report: bool  # no ID was configured: student_id was read from the report
 
 
-def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[str]:
-    """Problems found in the PDF; an empty list means it is whole. An empty student_id
-    means: whatever ID the report's student line has (one must be there)."""
-    return check_pdf(pdf, template, student_id).problems
-
-
 def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResult:
-    """check_report, also saying which student ID was checked and where it came from."""
+    """Problems found in the PDF (none: it is whole), the student ID checked and where it
+    came from. An empty student_id means: whatever ID the report's student line has (one
+    must be there)."""
     pdf = Path(pdf)
     sid = student_id.strip().upper()
     if not pdf.is_file():
@@ -102,8 +98,20 @@ def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResu
 
 def student_id_in(text: str) -> str | None:
     """The ID on the report's student line (學號：R05942017), in squashed text."""
-    found = _ID_LINE.search(text)
+    found = _id_line().search(text)
     return found[1].upper() if found else None
+
+
+def _id_line() -> re.Pattern[str]:
+    """The student line's ID label of any language (document.student_id of its words.toml),
+    the ID, then what follows it there (the department's label, or no letter or digit); a
+    label's colon may come out of the PDF half- or full-width."""
+    catalogs = [words(lang)["document"] for lang in languages()]
+    ids, after = (
+        "|".join(sorted({re.escape(squashed(c[key]).rstrip(":：")) for c in catalogs}))
+        for key in ("student_id", "department")
+    )
+    return re.compile(rf"(?:{ids})[:：]?([A-Za-z][A-Za-z0-9]{{8}})(?=(?:{after})|[^A-Za-z0-9]|$)")
 
 
 def _check_header(text: str, template: CourseTemplate, student_id: str) -> list[str]:
@@ -117,7 +125,7 @@ def _check_header(text: str, template: CourseTemplate, student_id: str) -> list[
     sid = student_id.strip().upper()
     if not sid:
         problems.append(
-            "no student ID on the report's 學號 line (and none configured: --student-id or "
+            "no student ID on the report's student line (and none configured: --student-id or "
             "student.id in reportgen.toml)"
         )
     elif sid not in text.upper():

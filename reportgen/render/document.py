@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.config import StudentConfig
-from reportgen.render.course import CourseTemplate, Question, split_ref
+from reportgen.course import CourseTemplate, Question, split_ref
 from reportgen.render.unicode import fold_ideographs as fold
 from reportgen.sections import Block, Figure, Section, Table, Text, placeholder
 from reportgen.text import words
@@ -102,34 +102,39 @@ def build_document(
     several = len(template.parts) > 1
     parts = []
     for p_index, part in enumerate(template.parts, start=1):
-        questions = []
-        for question in part.questions:
-            items: list[Item] = []
-            collaborators: list[str] = []
-            for ref in question.answers:
-                module, part_name = split_ref(ref)
-                section, folder = sections.get(module) or (
-                    placeholder(module, run_command(module)),
-                    None,
-                )
-                blocks = section.blocks if section.placeholder else section.part(part_name)
-                items.extend(
-                    _item(b, folder, section.placeholder, labels, counters) for b in blocks
-                )
-                value = fold(str(section.facts.get("collaborators", "") or "").strip())
-                if value and value not in collaborators:
-                    collaborators.append(value)
-            questions.append(
-                QuestionItem(
-                    question=question,
-                    anchor=f"p{p_index}-q{question.number}",
-                    items=tuple(items),
-                    collaborators=", ".join(collaborators) if question.collaborators else None,
-                )
-            )
-        parts.append(PartItem(part.title if several else None, tuple(questions)))
+        questions = tuple(
+            _question_item(q, p_index, sections, labels, counters) for q in part.questions
+        )
+        parts.append(PartItem(part.title if several else None, questions))
     notice = fold(notice) if notice is not None else None
     return Document(template.title, lang, labels, student, notice, tuple(parts))
+
+
+def _question_item(
+    question: Question,
+    p_index: int,
+    sections: Mapping[str, tuple[Section, Path]],
+    labels: Mapping[str, str],
+    counters: dict[str, int],
+) -> QuestionItem:
+    """One question: the blocks of the sections that answer it, numbered in document order,
+    and their collaborators once each."""
+    items: list[Item] = []
+    collaborators: list[str] = []
+    for ref in question.answers:
+        module, part_name = split_ref(ref)
+        section, folder = sections.get(module) or (placeholder(module, run_command(module)), None)
+        blocks = section.blocks if section.placeholder else section.part(part_name)
+        items.extend(_item(b, folder, section.placeholder, labels, counters) for b in blocks)
+        value = fold(str(section.facts.get("collaborators", "") or "").strip())
+        if value and value not in collaborators:
+            collaborators.append(value)
+    return QuestionItem(
+        question=question,
+        anchor=f"p{p_index}-q{question.number}",
+        items=tuple(items),
+        collaborators=", ".join(collaborators) if question.collaborators else None,
+    )
 
 
 def _item(

@@ -76,7 +76,8 @@ def render_html(
 
     def text_html(item: TextItem) -> Markup:
         bases = [b for b in (item.folder, answers_dir) if b is not None]
-        return markdown.to_html(item.markdown, functools.partial(_image_url, bases, target))
+        resolve = functools.partial(_image_url, bases, target)
+        return markdown.to_html(item.markdown, resolve, doc.labels["image_refused"])
 
     return (
         _environment()

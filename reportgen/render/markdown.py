@@ -33,8 +33,11 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def to_html(text: str, resolve_image: ImageResolver) -> Markup:
-    return Markup(_parser().render(text, {"resolve_image": resolve_image}))
+def to_html(text: str, resolve_image: ImageResolver, image_refused: str) -> Markup:
+    """image_refused: what stands for an image refused, with a {src} field (the catalog's
+    document.image_refused)."""
+    env = {"resolve_image": resolve_image, "image_refused": image_refused}
+    return Markup(_parser().render(text, env))
 
 
 def _render_image(
@@ -45,7 +48,7 @@ def _render_image(
     alt = self.renderInlineAsText(token.children or [], options, env)
     url = env["resolve_image"](src)
     if url is None:
-        return f'<span class="image-refused">[image not included: {escape(src)}]</span>'
+        return f'<span class="image-refused">{escape(env["image_refused"].format(src=src))}</span>'
     title = token.attrGet("title")
     title_attr = f' title="{escape(str(title))}"' if title else ""
     return f'<img class="md-image" src="{escape(url)}" alt="{escape(alt)}"{title_attr}>'

@@ -16,10 +16,10 @@ from reportgen.catalog.outputs import write_pdf as write_pdf_file
 from reportgen.catalog.outputs import write_preview
 from reportgen.catalog.paths import font_folder
 from reportgen.config import StudentConfig
+from reportgen.course import CourseTemplate
 from reportgen.errors import UserError
 from reportgen.files import quiet_logger
 from reportgen.render import fonts
-from reportgen.render.course import CourseTemplate
 from reportgen.render.document import Document, build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html

@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reportgen.data.types import Dataset
+from reportgen.durations import format_duration
 from reportgen.progress import Reporter
 from reportgen.runs.plan import (
     TRAINING_SHARE,
     Cost,
     Pace,
     Plan,
-    format_duration,
     plan_runs,
     run_shares,
 )

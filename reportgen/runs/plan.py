@@ -16,31 +16,14 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from reportgen.durations import budget_text
 from reportgen.errors import UserError
+from reportgen.recipe import TRAINING_SHARE
 from reportgen.runs.spec import RunSpec
 
-# Training (the speed probe included) ends by this share of the budget; the sections and the
-# PDF take the rest (about a minute on the course's data, on 2 cores).
-TRAINING_SHARE = 0.95
 # A refusal names a budget this much above the least that fits one epoch of every run, so
 # that the named budget still works when the next probe meets a busier moment.
 SMALLEST_MARGIN = 1.2
-
-
-def format_duration(seconds: float) -> str:
-    """90 -> '1.5 min', 5400 -> '1 h 30 min'."""
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{minutes:.1f} min" if minutes < 10 else f"{minutes:.0f} min"
-    hours, rest = divmod(round(minutes), 60)
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-def budget_text(seconds: float) -> str:
-    """A budget as the flag takes it, rounded up to a whole minute: 412 -> '7m'."""
-    minutes = math.ceil(seconds / 60)
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}h{rest}m" if hours and rest else (f"{hours}h" if hours else f"{rest}m")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-WARMUP_START = 0.1  # the warm-up starts at this fraction of the peak learning rate
+from reportgen.recipe import WARMUP_START
 
 
 def warmup_steps(warmup_fraction: float, total_steps: int) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 
 from reportgen import TEMPLATES_DIR
 from reportgen.errors import UserError
+from reportgen.question_names import MODULES
 
 COURSES_DIR = TEMPLATES_DIR / "courses"
 _REF = re.compile(r"^(q\d+_[a-z0-9_]+)(?::([a-z0-9_]+))?$")
@@ -109,10 +110,7 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
         raise UserError(
             f"{path.name}: parts include each other ({' -> '.join(p.stem for p in stack)})"
         )
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
+    raw = _read_toml(path)
     where = path.name
     _no_unknown(raw, _TOP_KEYS, where)
     title = _string(raw, "title", where)
@@ -120,27 +118,41 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
     if ("questions" in raw) == ("parts" in raw):
         raise UserError(f"{where}: give either [[questions]] or parts, not both or neither")
     if "parts" in raw:
-        part_ids = raw["parts"]
-        if not isinstance(part_ids, list) or not all(isinstance(p, str) for p in part_ids):
-            raise UserError(f'{where}: parts must be a list of template ids, like ["ml2019-hw3"]')
-        parts: list[Part] = []
-        for part_id in part_ids:
-            sub_path = path.parent / f"{part_id}.toml"
-            if not sub_path.is_file() and part_id not in template_ids():
-                raise UserError(f"{where}: part {part_id!r} is no course template")
-            if not sub_path.is_file():
-                sub_path = _template_path(part_id)
-            sub = _load(sub_path, (*stack, path))
-            parts.extend(sub.parts)
-        # In a document of several parts each question names its part.
-        parts = [
-            Part(
-                p.title,
-                tuple(_with_part(q, p.title if len(parts) > 1 else None) for q in p.questions),
-            )
-            for p in parts
-        ]
-        return CourseTemplate(path.stem, title, tuple(parts), description)
+        parts = _parts(raw["parts"], path, stack)
+    else:
+        parts = (Part(title, _questions(raw, where)),)
+    return CourseTemplate(path.stem, title, parts, description)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _parts(part_ids: Any, path: Path, stack: tuple[Path, ...]) -> tuple[Part, ...]:
+    """The parts of the templates a template lists, one after the other; in a document of
+    several parts each question names its part."""
+    where = path.name
+    if not isinstance(part_ids, list) or not all(isinstance(p, str) for p in part_ids):
+        raise UserError(f'{where}: parts must be a list of template ids, like ["ml2019-hw3"]')
+    parts: list[Part] = []
+    for part_id in part_ids:
+        sub_path = path.parent / f"{part_id}.toml"
+        if not sub_path.is_file() and part_id not in template_ids():
+            raise UserError(f"{where}: part {part_id!r} is no course template")
+        if not sub_path.is_file():
+            sub_path = _template_path(part_id)
+        parts.extend(_load(sub_path, (*stack, path)).parts)
+    several = len(parts) > 1
+    return tuple(
+        Part(p.title, tuple(_with_part(q, p.title if several else None) for q in p.questions))
+        for p in parts
+    )
+
+
+def _questions(raw: dict[str, Any], where: str) -> tuple[Question, ...]:
     default_collab = raw.get("collaborators", False)
     if not isinstance(default_collab, bool):
         raise UserError(f"{where}: collaborators must be true or false")
@@ -155,7 +167,7 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
     numbers = [q.number for q in questions]
     if len(set(numbers)) != len(numbers):
         raise UserError(f"{where}: question numbers repeat: {', '.join(numbers)}")
-    return CourseTemplate(path.stem, title, (Part(title, questions),), description)
+    return questions
 
 
 def _with_part(question: Question, part_title: str | None) -> Question:
@@ -176,8 +188,6 @@ def _question(raw: Any, default_collab: bool, where: str) -> Question:
     answers = raw.get("answers")
     if not isinstance(answers, list) or not answers:
         raise UserError(f"{where}: answers must be a non-empty list of modules")
-    from reportgen.questions import MODULES
-
     for ref in answers:
         match = _REF.match(str(ref))
         if not match or match[1] not in MODULES:

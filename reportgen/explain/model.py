@@ -1,4 +1,5 @@
-"""Shared plumbing: input batches and sub-models of a project model.
+"""What the explanation methods, and the facts about a model, need of a project model: input
+batches, sub-models, its convolutional layers and the blocks they start.
 
 A project model takes raw pixels float32 (N, 48, 48, 1) in 0..255 and returns softmax
 probabilities; its layer "logits" holds the scores before the softmax.
