@@ -10,21 +10,7 @@ import pytest
 from reportgen import PACKAGE_DIR
 
 MAX_LINES = 40
-# Issue 17: the other engineer's files, split on their branch. The lead removes this list at
-# merge; nothing else is skipped.
-OTHER_BRANCH = {
-    "build.py",
-    "data/synthetic_params.py",
-    "runs/loop.py",
-    "runs/plan.py",
-    "runs/train.py",
-    "runs/user_model.py",
-}
-FILES = [
-    p
-    for p in sorted(PACKAGE_DIR.rglob("*.py"))
-    if p.relative_to(PACKAGE_DIR).as_posix() not in OTHER_BRANCH
-]
+FILES = sorted(PACKAGE_DIR.rglob("*.py"))
 
 
 def long_functions(source: str) -> list[str]:

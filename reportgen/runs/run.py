@@ -30,7 +30,6 @@ class Run:
     spec: RunSpec
     history: dict[str, list[float]]
     metrics: dict[str, Any]
-    environment: dict[str, Any]
     val_pred: np.ndarray
     val_true: np.ndarray
     val_index: np.ndarray
@@ -45,7 +44,6 @@ class Run:
             spec=RunSpec.from_json(contents.spec),
             history=contents.history,
             metrics=contents.metrics,
-            environment=contents.environment,
             val_pred=contents.val_pred,
             val_true=contents.val_true,
             val_index=contents.val_index,
