@@ -467,7 +467,6 @@ def fake_context(tmp_path, module, lang="zh", **config):
                 n: float((p.argmax(1) == tests[n].labels).mean()) for n, p in test_pred.items()
             },
         },
-        environment={},
         val_pred=probs(labels[val_index], 0.5),
         val_true=labels[val_index],
         val_index=val_index,

@@ -45,6 +45,7 @@ TERMINAL_MODULES = {
     "render/fonts.py": "font family names and the subset's character set: data, not words",
     "render/html.py": "CSS",
     "render/native.py": "how to install Pango",
+    "catalog/runs.py": "why a run folder is set aside, for the log",
 }
 # Names, the same in every language.
 NAMES = {"Selvaraju et al."}  # Grad-CAM's paper, cited by facts/gradcam.py
