@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +98,20 @@ def cache_hand_made_sections(project) -> None:
 def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[str]:
     """What `reportgen check` finds wrong with the PDF ([]: it is whole)."""
     return check_pdf(pdf, template, student_id).problems
+
+
+def workflow_is_clean(path: Path) -> None:
+    """A GitHub workflow passes GitHub's schema and zizmor's pedantic offline audits."""
+    bin_dir = Path(sys.executable).parent
+    schema = subprocess.run(
+        [bin_dir / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", path],
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    audit = subprocess.run(
+        [bin_dir / "zizmor", "--offline", "--persona", "pedantic", path],
+        capture_output=True,
+        text=True,
+    )
+    assert audit.returncode == 0 and "No findings" in audit.stdout, audit.stdout + audit.stderr

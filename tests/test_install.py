@@ -19,6 +19,7 @@ import yaml
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT, __version__
 from reportgen.ci import WORKFLOW_PATH
+from tests.helpers import workflow_is_clean
 from tools.wheelbuild import build_wheel, source_copy
 
 BIN = Path(sys.executable).parent
@@ -81,19 +82,6 @@ def windows_invalid(root: Path) -> list[str]:
             if stem in WINDOWS_RESERVED or set(name) & WINDOWS_FORBIDDEN or name[-1] in ". ":
                 bad.append(os.path.join(folder, name))
     return bad
-
-
-def workflow_is_clean(path: Path) -> None:
-    schema = subprocess.run(
-        [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", path],
-        capture_output=True,
-        text=True,
-    )
-    assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = subprocess.run(
-        [BIN / "zizmor", "--offline", "--persona", "pedantic", path], capture_output=True, text=True
-    )
-    assert audit.returncode == 0 and "No findings" in audit.stdout, audit.stdout + audit.stderr
 
 
 def install_line(root: Path) -> str:

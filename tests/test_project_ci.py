@@ -4,31 +4,20 @@ and macOS. It cannot run here; what can be checked here is."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
 from reportgen import SOURCE_ROOT, ci
+from tests.helpers import workflow_is_clean
 
 WORKFLOW = SOURCE_ROOT / ".github" / "workflows" / "ci.yml"
 BIN = Path(sys.executable).parent
 
 
 def test_the_project_workflow_passes_the_schema_and_zizmor():
-    schema = subprocess.run(
-        [BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", WORKFLOW],
-        capture_output=True,
-        text=True,
-    )
-    assert schema.returncode == 0, schema.stdout + schema.stderr
-    audit = subprocess.run(
-        [BIN / "zizmor", "--offline", "--persona", "pedantic", WORKFLOW],
-        capture_output=True,
-        text=True,
-    )
-    assert audit.returncode == 0 and "No findings" in audit.stdout, audit.stdout + audit.stderr
+    workflow_is_clean(WORKFLOW)
 
 
 def test_the_project_workflow_runs_the_test_command_on_linux_and_macos():
