@@ -4,16 +4,12 @@ and macOS. It cannot run here; what can be checked here is."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import yaml
 
 from reportgen import SOURCE_ROOT, ci
 from tests.helpers import workflow_is_clean
 
 WORKFLOW = SOURCE_ROOT / ".github" / "workflows" / "ci.yml"
-BIN = Path(sys.executable).parent
 
 
 def test_the_project_workflow_passes_the_schema_and_zizmor():
