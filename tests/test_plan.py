@@ -136,6 +136,7 @@ class FakeStore(RunStore):
         super().__init__(tmp_path / "runs")
         self.clock, self.slowdown, self.cached_keys = clock, slowdown, set(cached)
         self.trained: list = []
+        self.budgets: dict[str, object] = {}  # run name -> what it records of its budget
 
     def has(self, spec, data):
         return spec.name in self.cached_keys
@@ -159,6 +160,7 @@ class FakeStore(RunStore):
                 total = pace.replan(len(seconds), seconds)
         self.clock.now += cost.fixed / 2 * self.slowdown
         self.trained.append(spec.with_(epochs=total))
+        self.budgets[spec.name] = pace.describe() if pace is not None else None
         return ("trained", spec.name, total)
 
 
@@ -189,6 +191,11 @@ def test_training_ends_within_the_budget_on_a_fake_clock(tmp_path, slowdown):
     assert all(s.epochs >= 1 for s in store.trained)
     # made again during training, the plan keeps q3's cells at one length
     assert len({s.epochs for s in store.trained if s.role == "ablation"}) == 1
+    # every run records the budget that planned it, q3's later cells (whose length is set by
+    # the first) too: the report states it for each
+    assert {n: b["share"] for n, b in store.budgets.items()} == pytest.approx(
+        {"cnn": 0.6, "dnn": 0.06, **{f"abl{i}": 0.34 / 4 for i in range(4)}}
+    )
 
 
 @pytest.mark.parametrize("error", [0.5, 2.0])

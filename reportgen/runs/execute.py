@@ -224,7 +224,7 @@ def _train_plan(
         pace = pacer.pace(key, keys[i - 1 :], spec.epochs)
         label = f"run {i}/{len(keys)} {spec.name}"
         runs[key] = store.ensure(spec, data, report, label, pacer.ticker(report, overall), pace)
-        pacer.trained.setdefault(spec.role, pace.epochs if pace else spec.epochs)
+        pacer.trained.setdefault(spec.role, pace.epochs)
     report.done(overall)
     return runs
 
@@ -256,11 +256,11 @@ class Pacer:
         )
         return {r.key: r.spec.epochs for r in plan.runs}
 
-    def pace(self, key: str, keys: list[str], epochs: int) -> Pace | None:
-        """What steers the run `key` (keys: it and the runs after it); None for a run whose
-        length is set (resumed, or of a role trained already)."""
-        if key in self.planner.fixed(keys, self.trained):
-            return None
+    def pace(self, key: str, keys: list[str], epochs: int) -> Pace:
+        """What steers the run `key` (keys: it and the runs after it). A run whose length is
+        set (resumed, or of a role trained already, such as q3's later cells) keeps it; its
+        epochs still correct the costs of the runs after it, and it records its budget too."""
+        steered = key not in self.planner.fixed(keys, self.trained)
         spec = self.planner.specs[key]
         probed = self.planner.costs[key].epoch
 
@@ -268,7 +268,7 @@ class Pacer:
             epoch = typical_epoch(seconds)
             self.measured[speed_signature(spec)] = epoch
             self.ratio = epoch / probed if probed > 0 else 1.0
-            return self.epochs(keys, spent=sum(seconds))[key]
+            return self.epochs(keys, spent=sum(seconds))[key] if steered else epochs
 
         budget, share = self.planner.budget, self.planner.shares[key]
         return Pace(replan, budget.text, budget.seconds, share, epochs)
