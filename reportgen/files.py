@@ -1,8 +1,10 @@
-"""Writing files whole or not at all, output folders, and quieting a library's logger."""
+"""Writing files whole or not at all, a file's checksum, output folders, and quieting a
+library's logger."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -10,6 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from reportgen.errors import UserError
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read a MiB at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def kept_mode(target: Path) -> int:

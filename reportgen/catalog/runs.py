@@ -9,7 +9,6 @@ TensorBoard or PyTorch logs) is never listed nor removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,15 +26,7 @@ from reportgen.catalog.run_files import (
     RunContents,
     write_run,
 )
-from reportgen.files import write_bytes_atomic
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+from reportgen.files import sha256_file, write_bytes_atomic
 
 
 def write_manifest(folder: Path, key: str) -> None:

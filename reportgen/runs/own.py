@@ -10,12 +10,12 @@ files and reads the history, but builds no model (runs/user_model.py does, with 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from reportgen.errors import UserError
+from reportgen.files import sha256_file
 from reportgen.runs.history import read_history
 from reportgen.runs.spec import UserModel
 
@@ -90,11 +90,7 @@ def file_sha256(path: Path) -> str:
 
 @cache
 def _sha256(path: Path, mtime_ns: int, size: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(path)  # once per version of the file (its stamp is in the cache key)
 
 
 @cache
