@@ -4,9 +4,9 @@ trained model (an imported run) is never trained: it is imported first, outside 
 and the budget is shared out over the runs that train.
 
 Under a budget the plan steers itself: the probe's costs give the first plan and its
-deadline; after every epoch of a run whose length is free, the plan is made again with that
-run's own epoch times (and the probe's costs of the runs after it corrected by what they
-turned out to be) and the time really left, and the run gets its new length."""
+deadline; after every epoch of a run, the plan is made again with that run's own epoch
+times (and the probe's costs of the runs after it corrected by what they turned out to be)
+and the time really left, and a run whose length is free gets its new length."""
 
 from __future__ import annotations
 
