@@ -43,8 +43,8 @@ def peak_rss_mib() -> float:
 
 
 def project(args: argparse.Namespace, root: Path):
-    from reportgen.config import load_config
-    from reportgen.project import Project
+    from reportgen.project.folder import Project
+    from reportgen.settings.config import load_config
 
     overrides = {"data": str(Path(args.data).resolve()), "profile": args.profile}
     return Project(load_config(root, {**overrides, "budget": args.budget}))

@@ -45,14 +45,14 @@ def measure(args: argparse.Namespace, variant: dict) -> dict:
         tf.config.threading.set_intra_op_parallelism_threads(variant["intra"])
     import keras
 
-    from reportgen.config import load_config
     from reportgen.data.loader import load_dataset
-    from reportgen.profiles import get_profile
     from reportgen.progress import Reporter
     from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs import train
     from reportgen.runs.loop import fit_epochs
     from reportgen.runs.pipeline import eval_dataset, train_dataset
+    from reportgen.settings.config import load_config
+    from reportgen.settings.profiles import get_profile
     from reportgen.tfenv import choose_precision
 
     data = load_dataset(args.data)

@@ -35,9 +35,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from reportgen.build import compute_section, train_missing
-    from reportgen.config import load_config
     from reportgen.progress import Reporter
-    from reportgen.project import Project
+    from reportgen.project.folder import Project
+    from reportgen.settings.config import load_config
 
     root = Path(args.root)
     root.mkdir(parents=True, exist_ok=True)

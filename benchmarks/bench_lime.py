@@ -6,7 +6,7 @@ Three ways to get the same explanations (same random draws, same weights):
   lime default   stock LimeImageExplainer, batch_size=10 (lime's default): a model call per
                  10 perturbed images, and a Python loop that builds them one by one
   lime batch 256 stock LimeImageExplainer, batch_size=256
-  ours           reportgen.explain: batch_size=256, perturbed images built with numpy
+  ours           reportgen.measure.explain: batch_size=256, perturbed images built with numpy
 All three call the model through make_classifier_fn (Keras's compiled predict_on_batch).
 The model: the profile's CNN (reportgen.runs.models), untrained: LIME's cost is the model's
 forward passes and the perturbations, which do not depend on the weights. TensorFlow runs
@@ -27,10 +27,10 @@ import numpy as np
 from lime.lime_image import LimeImageExplainer
 
 from reportgen.data.synthetic import generate_faces
-from reportgen.explain.lime_explain import explain_image, make_classifier_fn
-from reportgen.profiles import get_profile
+from reportgen.measure.explain.lime_explain import explain_image, make_classifier_fn
 from reportgen.runs.models import build_model
 from reportgen.runs.spec import cnn_model
+from reportgen.settings.profiles import get_profile
 
 
 def timed(run) -> tuple[float, list]:

@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportgen.config import StudentConfig
-from reportgen.course import CourseTemplate, Part, Question, list_templates
 from reportgen.render import fonts
+from reportgen.render.blocks import Section, Table, Text
 from reportgen.render.document import build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html
 from reportgen.render.report import render_report, write_pdf
-from reportgen.sections import Section, Table, Text
+from reportgen.settings.config import StudentConfig
+from reportgen.settings.course import CourseTemplate, Part, Question, list_templates
 
 STUDENT = StudentConfig(id="R05942017", name="王小明", department="電機三")
 ANSWER = (

@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reportgen.profiles import get_profile
 from reportgen.runs.spec import base_run
+from reportgen.settings.profiles import get_profile
 from reportgen.tfenv import choose_precision, device_description, tensorflow
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/fer2013/train.csv.gz"

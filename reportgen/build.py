@@ -3,7 +3,7 @@
 A section is cached in build/sections/<module>/<key>/ (section.json and its figure files).
 Its key is the hash of everything that can change it, each derived, never listed: the keys
 of the runs it reads, the values its module declares in params(), the language, the data's
-fingerprint, the project code the module imports (reportgen.sources) and the words it
+fingerprint, the project code the module imports (reportgen.store.keys) and the words it
 reads (text_files). So `run q3` recomputes q3 alone, and a changed setting recomputes only
 the sections that declare it.
 """
@@ -15,17 +15,17 @@ import json
 from pathlib import Path
 
 from reportgen import questions
-from reportgen.answers import apply_answers
-from reportgen.catalog import paths
-from reportgen.catalog.sections import read_section_text, write_section
-from reportgen.context import Context, Shared
 from reportgen.errors import RunsMissing
 from reportgen.progress import Reporter
-from reportgen.project import Project
+from reportgen.project.answers import apply_answers
+from reportgen.project.folder import Project
+from reportgen.questions.context import Context, Shared
+from reportgen.render.blocks import Section, placeholder
 from reportgen.runs.run import Run
-from reportgen.sections import Section, placeholder
-from reportgen.sources import code_digest, digest, section_files
-from reportgen.text import WORDS_FILE, prose_file, words
+from reportgen.store import paths
+from reportgen.store.keys import code_digest, digest, section_files
+from reportgen.store.section_folders import read_section_text, write_section
+from reportgen.words.text import WORDS_FILE, prose_file, words
 
 
 def module_params(project: Project, module: str) -> dict:

@@ -9,7 +9,7 @@ import time
 from contextlib import AbstractContextManager
 from typing import Any
 
-from reportgen.durations import format_duration
+from reportgen.settings.durations import format_duration
 
 
 class Reporter(AbstractContextManager):

@@ -38,8 +38,8 @@ def project(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def tiny_project_factory(tmp_path_factory):
     """Projects on the embedded synthetic data with the tiny profile, all sharing one runs/."""
-    from reportgen.config import load_config
-    from reportgen.project import Project
+    from reportgen.project.folder import Project
+    from reportgen.settings.config import load_config
 
     root = _shared_dir(tmp_path_factory, "tiny-project")
     made = {}

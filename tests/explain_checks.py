@@ -14,7 +14,7 @@ import numpy as np
 from scipy.stats import rankdata
 from skimage.filters import sobel
 
-from reportgen.explain.metrics import mass_shares
+from reportgen.measure.explain.metrics import mass_shares
 
 
 def randomized_model(model: keras.Model, seed: int = 0) -> keras.Model:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.course import CourseTemplate
 from reportgen.data.types import Dataset, LabelledImages
+from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.render.check import check_pdf
 from reportgen.runs.spec import ModelSpec, RunSpec
-from reportgen.sections import Figure, Section, Table, Text
+from reportgen.settings.course import CourseTemplate
 
 TINY_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU"
@@ -83,7 +83,7 @@ def cache_hand_made_sections(project) -> None:
     """Hand-made sections where the build looks for them (build/sections/<module>/<key>/):
     a project whose every section is cached, nothing trained."""
     from reportgen.build import section_folder
-    from reportgen.catalog.paths import SECTION_FILE
+    from reportgen.store.paths import SECTION_FILE
 
     staging = project.config.root / ".staging"
     made = hand_made_sections(staging, project.template.modules())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.cli import main
+from reportgen.cli.main import main
 
 ID = ["--student-id", "R05942017"]
 TINY = ["--profile", "tiny", "--quiet"]

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen import questions
-from reportgen.cli import main
+from reportgen.cli.main import main
 from tests.helpers import share_runs
 
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--template", "ml2019-hw3", "--quiet"]

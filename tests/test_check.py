@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from reportgen import TEMPLATES_DIR
-from reportgen.config import StudentConfig
-from reportgen.course import CourseTemplate, load_template
 from reportgen.render.check import (
     _parse_to_unicode,
     check_pdf,
@@ -17,6 +15,8 @@ from reportgen.render.check import (
 )
 from reportgen.render.report import render_report
 from reportgen.render.unicode import fold_ideographs, squashed
+from reportgen.settings.config import StudentConfig
+from reportgen.settings.course import CourseTemplate, load_template
 from tests.helpers import check_report, hand_made_sections
 
 SID = "B06902049"
@@ -89,7 +89,7 @@ def test_a_report_without_an_id_line_fails_when_none_is_configured(tmp_path):
 
 
 def test_the_cli_looks_at_the_file_before_asking_for_an_id(good, tmp_path, monkeypatch, capsys):
-    from reportgen.cli import main
+    from reportgen.cli.main import main
 
     monkeypatch.chdir(tmp_path)  # no reportgen.toml: no student ID configured
     (tmp_path / "notapdf.pdf").write_text("hello")

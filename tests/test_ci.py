@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from reportgen import SOURCE_ROOT
-from reportgen.ci import BUILD_STEP, CHECK_STEP, WORKFLOW_PATH, install_spec
-from reportgen.cli import main
+from reportgen.cli.main import main
+from reportgen.project.ci import BUILD_STEP, CHECK_STEP, WORKFLOW_PATH, install_spec
 from tests.helpers import workflow_is_clean
 
 BIN = Path(sys.executable).parent

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from reportgen.cli import main
+from reportgen.cli.main import main
 
 
 def run_cli(tmp_path, *argv):
@@ -53,7 +53,7 @@ def test_init_writes_config_and_answers(tmp_path, monkeypatch, capsys):
     assert 'id = "B06902049"' in text and "王小明" in text
     assert (tmp_path / "answers" / "README.md").exists()
     assert main(["init"]) == 2  # never overwrites
-    from reportgen.config import load_config
+    from reportgen.settings.config import load_config
 
     assert load_config(tmp_path).student.id == "B06902049"
 
@@ -75,7 +75,7 @@ def test_a_full_disk_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
             f.write("an epoch's checkpoint")
             f.flush()
 
-    monkeypatch.setattr("reportgen.commands.cmd_train", train_onto_a_full_disk)
+    monkeypatch.setattr("reportgen.cli.commands.cmd_train", train_onto_a_full_disk)
     assert main(["train", "--profile", "tiny"]) == 2
     line = _one_error_line(capsys)
     assert "no space left on device while writing into " in line
@@ -97,7 +97,7 @@ def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch, capsys,
         except OSError as exc:  # as a library that wraps it (h5py, TensorFlow) would
             raise RuntimeError(f"Unable to save the checkpoint ({exc.strerror})") from exc
 
-    monkeypatch.setattr("reportgen.commands.cmd_build", fail)
+    monkeypatch.setattr("reportgen.cli.commands.cmd_build", fail)
     assert main(["build", "--student-id", "R05942017"]) == 2
     line = _one_error_line(capsys)
     assert f"while writing {target} (" in line and "`reportgen build` again" in line
@@ -109,7 +109,7 @@ def test_another_os_error_is_still_an_internal_error(tmp_path, monkeypatch, caps
     def fail(config, args):
         raise OSError(errno.EIO, "Input/output error", "x")
 
-    monkeypatch.setattr("reportgen.commands.cmd_build", fail)
+    monkeypatch.setattr("reportgen.cli.commands.cmd_build", fail)
     assert main(["build"]) == 1
     assert "internal error: OSError" in capsys.readouterr().err
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.config import load_config
 from reportgen.errors import UserError
+from reportgen.settings.config import load_config
 
 
 def write(tmp_path, text):
@@ -82,7 +82,7 @@ WRONG = {
 
 
 def test_every_key_is_checked():
-    from reportgen.schema import KEYS
+    from reportgen.settings.table import KEYS
 
     assert set(WRONG) == set(KEYS)
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reportgen.classes import PIXELS
 from reportgen.data import fingerprint, loader
+from reportgen.data.classes import PIXELS
 from reportgen.data.loader import load_dataset, load_unlabelled
 from reportgen.data.split import holdout
 from reportgen.data.types import LabelledImages
@@ -473,7 +473,7 @@ def _build_on(
 ) -> list[str]:
     """`reportgen build --data data` in an empty project: its exit code must be 2, no report
     is written; returns the lines of stderr."""
-    from reportgen.cli import main
+    from reportgen.cli.main import main
 
     root = tmp_path / "project"
     root.mkdir()

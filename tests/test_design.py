@@ -19,7 +19,10 @@ REPO_PATH = re.compile(
     r"(?<![\w/.])(?:reportgen|tests|docs|tools|notebooks|benchmarks)/[\w./<>*-]*"
 )
 QUOTED = re.compile(r"`([^`\s]+)`")
-PACKAGE_FOLDERS = ("questions/", "templates/", "explain/", "facts/", "plots/", "render/")
+PACKAGE_FOLDERS = (
+    *("cli/", "project/", "questions/", "plots/", "render/", "measure/", "runs/", "settings/"),
+    *("words/", "data/", "store/", "templates/"),
+)
 MODULE = re.compile(r"\breportgen(?:\.[a-z_][a-z0-9_]*)+(?![\w*])")
 PROJECT_FILES = {"reportgen.toml"}  # a project's settings, not a module
 
@@ -67,4 +70,4 @@ def test_the_check_finds_what_does_not_exist():
     assert not _exists("course/TEMPLATES.md")
     assert _exists("reportgen/templates/courses/<id>.toml")
     assert not _exists("reportgen/questions/_runs.py")
-    assert (PACKAGE_DIR / "course.py").is_file()
+    assert (PACKAGE_DIR / "settings" / "course.py").is_file()

@@ -1,5 +1,5 @@
-"""One owner for what is on disk: outside reportgen/catalog/ (the project's catalog), no module
-writes, truncates or deletes a file, but for the atomic helpers of reportgen/files.py."""
+"""One owner for what is on disk: outside reportgen/store/ (the owner of disk), no module
+writes, truncates or deletes a file, but for the atomic helpers of reportgen/store/files.py."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT
 
-OWNER = PACKAGE_DIR / "catalog"
+OWNER = PACKAGE_DIR / "store"
 # The helpers the owner writes with: a temporary file, renamed over the target or removed.
 ATOMIC_HELPERS = {
-    ("reportgen/files.py", "atomic_path"),
-    ("reportgen/files.py", "write_bytes_atomic"),
+    ("reportgen/store/files.py", "atomic_path"),
+    ("reportgen/store/files.py", "write_bytes_atomic"),
 }
 WRITING_CALLS = {"write_bytes", "write_text", "rmtree", "unlink", "rmdir"}
 
@@ -60,10 +60,10 @@ def test_the_check_sees_a_write():
 def test_the_catalog_writes_runs_sections_caches_and_outputs():
     found = {w[0] for path in sorted(OWNER.rglob("*.py")) for w in writers(path)}
     assert {
-        "reportgen/catalog/runs.py",
-        "reportgen/catalog/run_files.py",
-        "reportgen/catalog/sections.py",
-        "reportgen/catalog/fingerprints.py",
-        "reportgen/catalog/font_files.py",
-        "reportgen/catalog/outputs.py",
+        "reportgen/store/run_folders.py",
+        "reportgen/store/run_files.py",
+        "reportgen/store/section_folders.py",
+        "reportgen/store/fingerprints.py",
+        "reportgen/store/font_files.py",
+        "reportgen/store/outputs.py",
     } <= found

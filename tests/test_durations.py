@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.durations import WEEK, parse_budget
 from reportgen.errors import UserError
+from reportgen.settings.durations import WEEK, parse_budget
 
 
 @pytest.mark.parametrize(

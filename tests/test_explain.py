@@ -20,19 +20,28 @@ import pytest
 
 from reportgen.data.synthetic import generate_faces
 from reportgen.data.types import REGIONS
-from reportgen.explain.actmax import default_filter_layer, filter_spectrum_stats, maximize_filters
-from reportgen.explain.feature_maps import feature_maps
-from reportgen.explain.gradcam import class_average_gradcam, gradcam, gradcam_layer, last_conv_layer
-from reportgen.explain.lime_explain import (
+from reportgen.measure.explain.actmax import (
+    default_filter_layer,
+    filter_spectrum_stats,
+    maximize_filters,
+)
+from reportgen.measure.explain.feature_maps import feature_maps
+from reportgen.measure.explain.gradcam import (
+    class_average_gradcam,
+    gradcam,
+    gradcam_layer,
+    last_conv_layer,
+)
+from reportgen.measure.explain.lime_explain import (
     explain_image,
     face_segments,
     lime_explain,
     lime_overlay,
     make_classifier_fn,
 )
-from reportgen.explain.metrics import mass_in_regions, pointing_game
-from reportgen.explain.regions import fer_face_regions, union
-from reportgen.explain.saliency import smoothgrad, vanilla_saliency
+from reportgen.measure.explain.metrics import mass_in_regions, pointing_game
+from reportgen.measure.explain.regions import fer_face_regions, union
+from reportgen.measure.explain.saliency import smoothgrad, vanilla_saliency
 from tests.explain_checks import edge_map, mass_ratio, randomized_model, spearman
 
 N_TRAIN = 2000
@@ -379,7 +388,7 @@ def test_fer_face_regions():
 def test_the_filter_views_say_whether_an_activation_follows_the_conv():
     """Ours: conv, BN, ReLU. A residual block's second conv: conv, BN, then the Add, so its
     output has not been through a nonlinearity (q6 must not say "after the ReLU")."""
-    from reportgen.explain.model import conv_block, ends_in_nonlinearity
+    from reportgen.measure.explain.model import conv_block, ends_in_nonlinearity
 
     layers = keras.layers
     inputs = keras.Input((12, 12, 1))

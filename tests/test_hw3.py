@@ -9,17 +9,22 @@ import re
 import numpy as np
 import pytest
 
-from reportgen.facts.confusion import (
+from reportgen.measure.facts.confusion import (
     confused_pairs,
     confusion_facts,
     misclassified_examples,
     normalized_confusion,
 )
-from reportgen.facts.training import best_epoch, epoch_near_min, history_facts, overfit_epoch
+from reportgen.measure.facts.training import (
+    best_epoch,
+    epoch_near_min,
+    history_facts,
+    overfit_epoch,
+)
 from reportgen.questions import shared_runs
+from reportgen.render.blocks import Figure, Table, Text
 from reportgen.runs.spec import AugmentSpec
-from reportgen.sections import Figure, Table, Text
-from reportgen.text import class_name, join_lines, pct, render_text, thousands
+from reportgen.words.text import class_name, join_lines, pct, render_text, thousands
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -407,13 +412,13 @@ def fake_context(tmp_path, module, lang="zh", **config):
     """q1 and q4 on a hand-made run: real data with two labelled test sets (as Kaggle's
     fer2013.csv gives), and the Kaggle scores set, without training anything."""
     from reportgen import questions
-    from reportgen.config import load_config
-    from reportgen.context import Context
     from reportgen.data.types import Dataset, LabelledImages
-    from reportgen.profiles import PROFILES
+    from reportgen.questions.context import Context
     from reportgen.runs.models import build_model, param_counts
     from reportgen.runs.run import Run
     from reportgen.runs.spec import base_run
+    from reportgen.settings.config import load_config
+    from reportgen.settings.profiles import PROFILES
 
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, size=(120, 48, 48), dtype=np.uint8)

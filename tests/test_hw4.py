@@ -13,12 +13,17 @@ import pytest
 
 from reportgen.data.types import REGIONS
 from reportgen.errors import UserError
-from reportgen.facts.examples import choose_examples
-from reportgen.facts.filters import frequency_bin, gain_facts, orientation_bin, spectrum_facts
-from reportgen.facts.lime import recall_ties
-from reportgen.facts.regions import group_by_region, region_shares
-from reportgen.facts.saliency import top_mass
-from reportgen.sections import Figure, Table, Text
+from reportgen.measure.facts.examples import choose_examples
+from reportgen.measure.facts.filters import (
+    frequency_bin,
+    gain_facts,
+    orientation_bin,
+    spectrum_facts,
+)
+from reportgen.measure.facts.lime import recall_ties
+from reportgen.measure.facts.regions import group_by_region, region_shares
+from reportgen.measure.facts.saliency import top_mass
+from reportgen.render.blocks import Figure, Table, Text
 
 MODULES = ("q5_saliency", "q6_filters", "q7_lime", "q8_gradcam")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -197,8 +202,8 @@ def test_q5_shows_the_most_confident_correct_image_of_each_class(sections, cnn):
 
 
 def test_q5_region_shares_sum_to_at_most_one_and_match_a_recomputation(sections, cnn, tiny_project):
-    from reportgen.explain.metrics import mass_in_regions
-    from reportgen.explain.saliency import vanilla_saliency
+    from reportgen.measure.explain.metrics import mass_in_regions
+    from reportgen.measure.explain.saliency import vanilla_saliency
 
     facts = sections["q5_saliency"][0].facts
     assert facts["mask_source"] == "generator"
@@ -222,7 +227,7 @@ def test_q5_region_shares_sum_to_at_most_one_and_match_a_recomputation(sections,
 def test_q6_names_a_conv_layer_and_the_ascent_excites_its_filters(sections, cnn):
     import keras
 
-    from reportgen.explain.model import conv_block
+    from reportgen.measure.explain.model import conv_block
 
     facts = sections["q6_filters"][0].facts
     layer = cnn.model.get_layer(facts["layer"])
@@ -265,7 +270,7 @@ def test_q7_orders_the_classes_by_the_runs_recall(sections, cnn):
 def test_q8_uses_the_last_conv_layer(sections, cnn):
     import keras
 
-    from reportgen.explain.gradcam import gradcam_layer
+    from reportgen.measure.explain.gradcam import gradcam_layer
 
     facts = sections["q8_gradcam"][0].facts
     convs = [lyr.name for lyr in cnn.model.layers if isinstance(lyr, keras.layers.Conv2D)]
@@ -288,7 +293,7 @@ def test_english_renders_too(tiny_project_factory, section_of, module):
 @pytest.mark.parametrize("module", ["q5_saliency", "q7_lime", "q8_gradcam"])
 def test_real_data_without_masks_uses_the_fixed_fer_regions(tiny_project, cnn, tmp_path, module):
     from reportgen import questions
-    from reportgen.context import Context
+    from reportgen.questions.context import Context
 
     data = dataclasses.replace(tiny_project.data, masks=None, synthetic=False)
     ctx = Context(

@@ -7,8 +7,8 @@ import tomllib
 
 import pytest
 
-from reportgen.cli import main
-from reportgen.config import CONFIG_FILE, load_config
+from reportgen.cli.main import main
+from reportgen.settings.config import CONFIG_FILE, load_config
 
 NASTY = [
     'Wang "Ace" Xiaoming',
@@ -96,7 +96,7 @@ def test_init_says_what_it_kept(tmp_path, monkeypatch, capsys):
 
 def test_the_commit_advice_counts_the_runs_the_store_holds(tmp_path):
     """init asks the store what runs/ holds: a student's TensorBoard logs are no run."""
-    from reportgen.init import commit_advice
+    from reportgen.project.init import commit_advice
 
     config = load_config(tmp_path, {})
     run = config.runs_dir / "0123456789abcdef"

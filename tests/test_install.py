@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT, __version__
-from reportgen.ci import WORKFLOW_PATH
+from reportgen.project.ci import WORKFLOW_PATH
 from tests.helpers import workflow_is_clean
 from tools.wheelbuild import build_wheel, source_copy
 
@@ -106,11 +106,11 @@ def test_the_wheel_is_one_package_whole(wheel):
     assert package - names == set()  # every file of the package, templates and catalogs too
     for needed in (
         "reportgen/templates/courses/ml2019.toml",
-        "reportgen/templates/text/zh/words.toml",
-        "reportgen/templates/text/en/q7_lime.md.j2",
+        "reportgen/words/zh/words.toml",
+        "reportgen/words/en/q7_lime.md.j2",
         "reportgen/templates/report.css",
         "reportgen/questions/q8_gradcam.py",
-        "reportgen/profiles.toml",
+        "reportgen/settings/profiles.toml",
     ):
         assert needed in names
     assert windows_invalid(PACKAGE_DIR) == []

@@ -2,9 +2,9 @@ from dataclasses import replace
 
 import pytest
 
-from reportgen.profiles import PROFILES
 from reportgen.runs.models import build_model, cnn_params, param_counts
 from reportgen.runs.spec import base_run
+from reportgen.settings.profiles import PROFILES
 
 
 @pytest.mark.parametrize("profile", list(PROFILES.values()), ids=list(PROFILES))

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from filelock import FileLock
 
-from reportgen.cli import main
+from reportgen.cli.main import main
 from reportgen.errors import UserError
 from reportgen.runs.history import read_history
 from reportgen.runs.own import own_model
@@ -106,7 +106,7 @@ def _make_models(folder: Path) -> None:
     import keras
 
     from reportgen.data.synthetic import synthetic_dataset
-    from reportgen.profiles import PROFILES
+    from reportgen.settings.profiles import PROFILES
 
     (folder / "odd.py").write_text(ODD_SEQUENTIAL, encoding="utf-8")
     (folder / "res.py").write_text(RESNET, encoding="utf-8")
@@ -180,9 +180,9 @@ def test_a_bad_history_is_refused_naming_the_file(tmp_path, case):
 
 
 def test_the_run_key_follows_the_file_s_content_not_its_place(tmp_path, models):
-    from reportgen.config import load_config
-    from reportgen.profiles import PROFILES
     from reportgen.questions.shared_runs import ablation_runs, cnn_run, dnn_run
+    from reportgen.settings.config import load_config
+    from reportgen.settings.profiles import PROFILES
 
     profile = PROFILES["tiny"]
     (tmp_path / "a").mkdir()
@@ -229,9 +229,9 @@ def test_model_settings_are_checked_before_anything_runs(models, model, more, ne
 
 
 def _spec(models, name, **more):
-    from reportgen.config import load_config
-    from reportgen.profiles import PROFILES
     from reportgen.questions.shared_runs import cnn_run, dnn_run
+    from reportgen.settings.config import load_config
+    from reportgen.settings.profiles import PROFILES
 
     config = load_config(models, {"profile": "tiny", "model": name, **more})
     return cnn_run(PROFILES["tiny"], config), dnn_run(PROFILES["tiny"], config)
@@ -275,11 +275,11 @@ def test_a_trained_model_predicts_in_the_contract_as_its_file_does(models, tmp_p
 
 
 def test_the_starter_is_reportgen_s_full_cnn(tmp_path):
-    from reportgen.profiles import PROFILES
+    from reportgen.project.starter import write_starter
     from reportgen.runs.models import build_model, cnn_params
     from reportgen.runs.spec import base_run
     from reportgen.runs.spec import own_model as own_spec
-    from reportgen.starter import write_starter
+    from reportgen.settings.profiles import PROFILES
 
     assert write_starter(tmp_path, "models/my_cnn.py")
     assert not write_starter(tmp_path, "models/my_cnn.py")  # never overwrites
@@ -622,8 +622,8 @@ def test_a_draft_about_an_own_model_prints_only_facts(
 
 
 def test_init_model_writes_the_starter_and_points_the_config_at_it(tmp_path, monkeypatch, capsys):
-    from reportgen.config import load_config
-    from reportgen.runs.own import STARTER
+    from reportgen.settings.config import load_config
+    from reportgen.settings.own_model import STARTER
 
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--student-id", "R05942017", "--model"]) == 0

@@ -74,7 +74,7 @@ def test_a_resumed_run_keeps_its_re_planned_length(tmp_path):
 def test_the_report_says_what_the_budget_gave_and_what_a_longer_one_would():
     from types import SimpleNamespace
 
-    from reportgen.facts.training import LONGER_BUDGET, budget_facts
+    from reportgen.measure.facts.training import LONGER_BUDGET, budget_facts
     from reportgen.runs.plan import TRAINING_SHARE
 
     metrics = {

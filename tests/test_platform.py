@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import __version__, cachedir, origin, tfenv
-from reportgen.cli import main
+from reportgen import __version__, tfenv
+from reportgen.cli.main import main
+from reportgen.project import origin
 from reportgen.render import fonts, native
+from reportgen.store import cachedir
 
 GOBJECT_MISSING = (
     "cannot load library 'gobject-2.0-0': gobject-2.0-0: cannot open shared object file: No "

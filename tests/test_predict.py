@@ -7,7 +7,7 @@ import csv
 import numpy as np
 import pytest
 
-from reportgen.cli import main
+from reportgen.cli.main import main
 
 
 def write_test_csv(path, ids, seed=0):
@@ -35,11 +35,11 @@ def read_submission(path):
 
 
 def test_predict_writes_one_label_per_id_in_file_order(project_dir, tmp_path, capsys):
-    from reportgen.config import load_config
     from reportgen.data.loader import load_unlabelled
-    from reportgen.project import Project
+    from reportgen.project.folder import Project
     from reportgen.questions.shared_runs import cnn_run
     from reportgen.runs.pipeline import predict_probs
+    from reportgen.settings.config import load_config
 
     ids = [5, 0, 3, 1, 4, 2, 9]
     test_csv, out = tmp_path / "test.csv", tmp_path / "submission.csv"

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import yaml
 
-from reportgen import SOURCE_ROOT, ci
+from reportgen import SOURCE_ROOT
+from reportgen.project import ci
 from tests.helpers import workflow_is_clean
 
 WORKFLOW = SOURCE_ROOT / ".github" / "workflows" / "ci.yml"

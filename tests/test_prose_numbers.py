@@ -19,8 +19,8 @@ import pytest
 from jinja2 import nodes
 
 from reportgen import questions
-from reportgen.sections import Figure, Table, Text
-from reportgen.text import TEXT_DIR, WORDS_FILE, languages
+from reportgen.render.blocks import Figure, Table, Text
+from reportgen.words.text import TEXT_DIR, WORDS_FILE, languages
 
 # A number as the report writes one: 7, 2,304, 0.125, 1.2e-05, 99.5th; digits inside a name
 # (HW3, block2_conv1, float32, R²) are not numbers.
@@ -225,7 +225,7 @@ def render_tracked(
 ) -> list[str]:
     """Render the prose (or `source`) with tracked facts; every number that reaches the text
     without being one of them (printed, formatted, joined) is returned."""
-    from reportgen.text import PROSE_SUFFIX, prose_environment
+    from reportgen.words.text import PROSE_SUFFIX, prose_environment
 
     found: list[str] = []
 
@@ -274,7 +274,7 @@ def test_the_tracked_render_finds_a_computed_number():
 def template_parts(lang: str, module: str) -> list[str | None]:
     """The passages of a prose template (the values it compares `part` with), and one more
     for its else branch; [None] for a template in one passage."""
-    from reportgen.text import prose_file
+    from reportgen.words.text import prose_file
 
     parsed = jinja2.Environment().parse(prose_file(lang, module).read_text(encoding="utf-8"))
     names = {
@@ -324,7 +324,7 @@ def with_budget(module: str, facts: dict[str, Any]) -> tuple[dict[str, Any], dic
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("module", ["q1_cnn", "q3_augmentation"])
 def test_the_budget_is_told_from_the_facts(tiny_project_factory, section_of, lang, module):
-    from reportgen.text import render_text
+    from reportgen.words.text import render_text
 
     project = tiny_project_factory(**({} if lang == "zh" else {"lang": lang}))
     section, _ = section_of(project, module)

@@ -9,8 +9,8 @@ import inspect
 import pytest
 
 from reportgen import PACKAGE_DIR, questions
-from reportgen.config import load_config
-from reportgen.profiles import PROFILES
+from reportgen.settings.config import load_config
+from reportgen.settings.profiles import PROFILES
 
 FILES = sorted((PACKAGE_DIR / "questions").glob("*.py"))
 

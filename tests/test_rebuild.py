@@ -12,8 +12,8 @@ import sys
 import numpy as np
 import pytest
 
-from reportgen.config import load_config
-from reportgen.project import Project
+from reportgen.project.folder import Project
+from reportgen.settings.config import load_config
 from tests.helpers import cache_hand_made_sections
 
 HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy.stats", "skimage", "lime")
@@ -35,7 +35,7 @@ def test_a_fully_cached_build_imports_no_tensorflow_nor_sklearn(tmp_path, cache_
     cache_hand_made_sections(project)
     probe = (
         "import json, sys\n"
-        "from reportgen.cli import main\n"
+        "from reportgen.cli.main import main\n"
         f"code = main({['build', *FLAGS]!r})\n"
         f"print(json.dumps([code, [m for m in {list(HEAVY)!r} if m in sys.modules]]))\n"
     )

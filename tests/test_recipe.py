@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from reportgen.cli import main
+from reportgen.cli.main import main
 from reportgen.progress import Reporter
 from reportgen.runs import train as train_module
 from reportgen.runs.execute import Budget, train_runs

@@ -22,23 +22,23 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from reportgen import TEMPLATES_DIR
-from reportgen.config import StudentConfig
-from reportgen.course import (
-    CourseTemplate,
-    list_templates,
-    load_template,
-    template_ids,
-)
 from reportgen.errors import UserError
-from reportgen.figures import cjk_family, figure_style, save_figure
+from reportgen.plots.style import cjk_family, figure_style, save_figure
 from reportgen.render import fonts
+from reportgen.render.blocks import Figure, Section, Text
 from reportgen.render.check import _fonts
 from reportgen.render.fetcher import RefusedURL, SafeFetcher
 from reportgen.render.markdown import to_html
 from reportgen.render.report import render_report
 from reportgen.render.unicode import squashed
-from reportgen.sections import Figure, Section, Text
-from reportgen.text import words
+from reportgen.settings.config import StudentConfig
+from reportgen.settings.course import (
+    CourseTemplate,
+    list_templates,
+    load_template,
+    template_ids,
+)
+from reportgen.words.text import words
 from tests.helpers import check_report, hand_made_sections
 
 STUDENT = StudentConfig(id="R05942017", name="王小明", department="電機三")

@@ -14,11 +14,11 @@ import pytest
 
 from reportgen import SOURCE_ROOT, questions
 from reportgen.build import section_key, text_files
-from reportgen.cli import main
-from reportgen.config import load_config
-from reportgen.profiles import PROFILES
-from reportgen.project import Project
-from reportgen.sources import SECTION_VALUES, section_files, training_modules
+from reportgen.cli.main import main
+from reportgen.project.folder import Project
+from reportgen.settings.config import load_config
+from reportgen.settings.profiles import PROFILES
+from reportgen.store.keys import SECTION_VALUES, section_files, training_modules
 
 HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy", "lime", "skimage")
 
@@ -63,15 +63,18 @@ def test_the_code_a_module_runs_is_found_by_reading_it():
     assert {
         "reportgen/questions/q7_lime.py",
         "reportgen/questions/shared_runs.py",
-        "reportgen/facts/lime.py",
+        "reportgen/measure/facts/lime.py",
     } <= q7
-    assert "reportgen/explain/lime_explain.py" in q7  # imported inside a function
-    assert "reportgen/explain/__init__.py" in q7  # a package runs its __init__ first
-    assert "reportgen/facts/lime.py" not in q1 and "reportgen/explain/lime_explain.py" not in q1
+    assert "reportgen/measure/explain/lime_explain.py" in q7  # imported inside a function
+    assert "reportgen/measure/explain/__init__.py" in q7  # a package runs its __init__ first
+    assert (
+        "reportgen/measure/facts/lime.py" not in q1
+        and "reportgen/measure/explain/lime_explain.py" not in q1
+    )
     for module in questions.MODULES:
         files = rel(section_files(f"reportgen.questions.{module}"))
         assert f"reportgen/questions/{module}.py" in files
-        assert {"reportgen/text.py", "reportgen/context.py"} <= files
+        assert {"reportgen/words/text.py", "reportgen/questions/context.py"} <= files
         # What these packages give a section enters its key as values, not as code.
         assert not [f for f in files for v in SECTION_VALUES if f.startswith(v.replace(".", "/"))]
         # The training code reaches a section through its runs' keys; reading a run back
@@ -79,8 +82,8 @@ def test_the_code_a_module_runs_is_found_by_reading_it():
         assert not files & rel(training_modules().values())
         assert "reportgen/runs/run.py" in files
     assert rel(text_files("zh", "q7_lime")) == {
-        "reportgen/templates/text/zh/q7_lime.md.j2",
-        "reportgen/templates/text/zh/words.toml",
+        "reportgen/words/zh/q7_lime.md.j2",
+        "reportgen/words/zh/words.toml",
     }
 
 
@@ -101,13 +104,13 @@ def edited(monkeypatch, target: Path, addition: bytes, docstring: bytes = b"") -
 @pytest.mark.parametrize(
     ("path", "reached"),
     [
-        ("reportgen/facts/lime.py", {"q7_lime"}),
-        ("reportgen/explain/saliency.py", {"q5_saliency"}),
+        ("reportgen/measure/facts/lime.py", {"q7_lime"}),
+        ("reportgen/measure/explain/saliency.py", {"q5_saliency"}),
         ("reportgen/plots/training.py", {"q1_cnn", "q2_dnn", "q3_augmentation"}),
-        ("reportgen/templates/text/zh/q4_confusion.md.j2", {"q4_confusion"}),
-        ("reportgen/templates/text/zh/words.toml", set(questions.MODULES)),
-        ("reportgen/templates/text/en/words.toml", set()),  # the report is in zh
-        ("reportgen/profiles.py", set()),  # its values are in the key, as params and runs
+        ("reportgen/words/zh/q4_confusion.md.j2", {"q4_confusion"}),
+        ("reportgen/words/zh/words.toml", set(questions.MODULES)),
+        ("reportgen/words/en/words.toml", set()),  # the report is in zh
+        ("reportgen/settings/profiles.py", set()),  # its values are in the key, as params and runs
         ("reportgen/runs/run.py", set(questions.MODULES)),  # how a run is read back
         ("reportgen/runs/train.py", set()),  # in the keys of the runs, not of the sections
     ],
@@ -121,7 +124,9 @@ def test_a_changed_file_reaches_the_sections_that_read_it(tiny_project, monkeypa
 
 def test_a_comment_or_a_docstring_reaches_no_section(tiny_project, monkeypatch):
     base = keys(tiny_project)
-    edited(monkeypatch, SOURCE_ROOT / "reportgen/facts/lime.py", b"\n# edited\n", b"Edited. ")
+    edited(
+        monkeypatch, SOURCE_ROOT / "reportgen/measure/facts/lime.py", b"\n# edited\n", b"Edited. "
+    )
     assert keys(tiny_project) == base
 
 
@@ -132,8 +137,8 @@ def test_computing_the_keys_imports_no_heavy_library(tmp_path):
         "from pathlib import Path\n"
         "from reportgen import questions\n"
         "from reportgen.build import section_key\n"
-        "from reportgen.config import load_config\n"
-        "from reportgen.project import Project\n"
+        "from reportgen.settings.config import load_config\n"
+        "from reportgen.project.folder import Project\n"
         f"project = Project(load_config(Path({str(tmp_path)!r}), {{'profile': 'tiny'}}))\n"
         "keys = [section_key(project, m) for m in questions.MODULES]\n"
         "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules})))\n"

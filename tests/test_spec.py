@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT
-from reportgen.sources import RUN_VALUES, normalized, training_modules
+from reportgen.store.keys import RUN_VALUES, normalized, training_modules
 
 # The key of the tiny profile's CNN run on one data fingerprint, in a fresh interpreter.
 RUN_KEY = (
-    "from reportgen.profiles import get_profile\n"
+    "from reportgen.settings.profiles import get_profile\n"
     "from reportgen.runs.spec import base_run\n"
     "print(base_run('cnn', get_profile('tiny')).key('fingerprint'))\n"
 )
@@ -58,7 +58,7 @@ def test_the_training_code_is_found_by_reading_it():
         "reportgen/runs/imported.py",
         "reportgen/data/split.py",
         "reportgen/tfenv.py",
-        "reportgen/catalog/run_files.py",
+        "reportgen/store/run_files.py",
     } <= files
     # Values in the key (the spec), or not what a run trains into (plan, progress).
     assert not [f for f in files for v in RUN_VALUES if f.startswith(v.replace(".", "/"))]

@@ -13,7 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reportgen.catalog.run_files import (
+from reportgen.progress import Reporter
+from reportgen.runs import train as train_module
+from reportgen.runs.spec import AugmentSpec
+from reportgen.runs.store import RunStore
+from reportgen.store.run_files import (
     CHECKPOINT_STATE,
     MANIFEST_FILE,
     METRICS_FILE,
@@ -21,10 +25,6 @@ from reportgen.catalog.run_files import (
     SPEC_FILE,
     VAL_PRED_FILE,
 )
-from reportgen.progress import Reporter
-from reportgen.runs import train as train_module
-from reportgen.runs.spec import AugmentSpec
-from reportgen.runs.store import RunStore
 from tests.helpers import random_dataset, tiny_spec
 
 DATA = random_dataset()
@@ -155,7 +155,7 @@ def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
 
 def test_the_store_discards_what_interrupted_trainings_left(tmp_path, monkeypatch, capsys):
     """Only the store deletes anything under runs/: `clean` asks it to."""
-    from reportgen.cli import main
+    from reportgen.cli.main import main
 
     runs = tmp_path / "runs"
     for folder in (".partial/abc", ".corrupt/def-1", ".locks", "0123456789abcdef"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES
+from reportgen.data.classes import IMAGE_SIZE, NUM_CLASSES
 from reportgen.data.synthetic import (
     SyntheticFaces,
     generate_faces,

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from reportgen.cli import parser
-from reportgen.commands import watch_build
-from reportgen.config import load_config
+from reportgen.cli.commands import watch_build
+from reportgen.cli.main import parser
+from reportgen.cli.watch import watch
 from reportgen.errors import UserError
-from reportgen.project import Project
-from reportgen.watch import watch
+from reportgen.project.folder import Project
+from reportgen.settings.config import load_config
 from tests.helpers import cache_hand_made_sections
 
 WAIT_S = 60.0  # for a line to come; never reached unless the watch is broken

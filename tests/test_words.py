@@ -1,4 +1,4 @@
-"""Every word a reader sees is in templates/text/<lang>/: a new language is a folder, and the
+"""Every word a reader sees is in words/<lang>/: a new language is a folder, and the
 code that draws, tabulates and builds has no words of its own."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-import reportgen.text
+import reportgen.words.text
 from reportgen import SOURCE_ROOT
 from reportgen.render.unicode import squashed
-from reportgen.text import TEXT_DIR, WORDS_FILE, languages, words
+from reportgen.words.text import TEXT_DIR, WORDS_FILE, languages, words
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # An English sentence: three words of letters or more, with spaces (or punctuation) between.
@@ -29,23 +29,23 @@ PACKAGE = SOURCE_ROOT / "reportgen"
 # a regular expression); and these modules, whose strings all go to the terminal or to files
 # of the student's (reportgen.toml, the starter model, the CI workflow), never the report.
 TERMINAL_MODULES = {
-    "ci.py": "the workflow it writes",
-    "commands.py": "what each command prints",
-    "diskfull.py": "the disk-full message",
-    "durations.py": "what a wrong budget is told",
+    "project/ci.py": "the workflow it writes",
+    "cli/commands.py": "what each command prints",
+    "store/diskfull.py": "the disk-full message",
+    "settings/durations.py": "what a wrong budget is told",
     "errors.py": "error messages",
-    "init.py": "reportgen.toml's comments and what init prints",
-    "schema.py": "what a wrong setting is told",
-    "sources.py": "`list` explains a section's key",
-    "starter.py": "the starter model file",
-    "watch.py": "what --watch prints",
+    "project/init.py": "reportgen.toml's comments and what init prints",
+    "settings/table.py": "what a wrong setting is told",
+    "store/keys.py": "`list` explains a section's key",
+    "project/starter.py": "the starter model file",
+    "cli/watch.py": "what --watch prints",
     "data": "what wrong data is told",
     "runs": "training's log lines and what a wrong model is told",
     "render/check.py": "what `check` finds",
     "render/fonts.py": "font family names and the subset's character set: data, not words",
     "render/html.py": "CSS",
     "render/native.py": "how to install Pango",
-    "catalog/runs.py": "why a run folder is set aside, for the log",
+    "store/run_folders.py": "why a run folder is set aside, for the log",
 }
 # Names, the same in every language.
 NAMES = {"Selvaraju et al."}  # Grad-CAM's paper, cited by facts/gradcam.py
@@ -162,7 +162,7 @@ LABELS = {"student_id": "Matrikel: ", "department": "Fakultät: ", "name": "Stud
 
 @pytest.fixture
 def new_language(monkeypatch):
-    """A language xx, in a copy of templates/text/ the loader is pointed at (templates/ is
+    """A language xx, in a copy of words/ the loader is pointed at (templates/ is
     never written, and no other test sees xx): en/ with one caption and the student line's
     labels changed. The copy is under build/ (ignored by git) because sources.digest hashes
     a file's path relative to the source tree."""
@@ -185,7 +185,7 @@ def _language_copy(text_dir: Path, monkeypatch):
     for key, label in LABELS.items():
         text = re.sub(rf'(?m)^{key} = ".*"$', f'{key} = "{label}"', text, count=1)
     catalog.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(reportgen.text, "TEXT_DIR", text_dir)
+    monkeypatch.setattr(reportgen.words.text, "TEXT_DIR", text_dir)
     _clear_caches()
     yield "xx", marker
     _clear_caches()
@@ -193,7 +193,7 @@ def _language_copy(text_dir: Path, monkeypatch):
 
 def _clear_caches() -> None:
     words.cache_clear()
-    reportgen.text._env.cache_clear()
+    reportgen.words.text._env.cache_clear()
 
 
 def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkeypatch):
@@ -201,7 +201,7 @@ def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkey
     the student line's labels, build, and the PDF says them; `check` reads the ID back."""
     from reportgen.build import build
     from reportgen.progress import Reporter
-    from reportgen.project import Project
+    from reportgen.project.folder import Project
     from reportgen.render.check import student_id_in
 
     lang, marker = new_language

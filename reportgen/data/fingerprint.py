@@ -1,6 +1,6 @@
 """The data's fingerprint (a hash of the arrays, not of the path) and the cache that saves it.
 
-The cache lives in reportgen's cache folder (reportgen.cachedir: REPORTGEN_CACHE_DIR, else the
+The cache lives in reportgen's cache folder (reportgen.store.cachedir: REPORTGEN_CACHE_DIR, else the
 platform's user cache folder): fingerprints.json maps a key (the loader's kind and the resolved
 path) to the source's stamp (size, mtime_ns and a digest of each file's name, size, mtime and
 inode), the fingerprint and the name of an .npz holding the parsed arrays, so a second load of
@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.cachedir import cache_root
-from reportgen.catalog.fingerprints import read_index, remove_arrays, write_arrays, write_index
-from reportgen.catalog.paths import FINGERPRINT_INDEX, arrays_file
 from reportgen.data.types import LabelledImages, UnlabelledImages
+from reportgen.store.cachedir import cache_root
+from reportgen.store.fingerprints import read_index, remove_arrays, write_arrays, write_index
+from reportgen.store.paths import FINGERPRINT_INDEX, arrays_file
 
 INDEX_NAME = FINGERPRINT_INDEX
 MAX_ENTRIES = 8  # npz files kept; each holds one data source's arrays (~80 MB for FER2013)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from reportgen.classes import CLASS_NAMES, IMAGE_SIZE
+from reportgen.data.classes import CLASS_NAMES, IMAGE_SIZE
 from reportgen.data.types import LabelledImages
 from reportgen.errors import UserError
 

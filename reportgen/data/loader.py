@@ -21,14 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES
 from reportgen.data import fingerprint as cache
+from reportgen.data.classes import IMAGE_SIZE, NUM_CLASSES
 from reportgen.data.csv_formats import read_course_test, read_course_train, read_kaggle
 from reportgen.data.image_tree import CLASS_FOLDERS, find_tree, read_tree
 from reportgen.data.sniff import COURSE_TEST, KAGGLE, detect_csv
 from reportgen.data.types import Dataset, LabelledImages, UnlabelledImages
 from reportgen.errors import UserError
-from reportgen.sources import module_digest
+from reportgen.store.keys import module_digest
 
 _CSV_NAMES = ("train.csv", "test.csv", "fer2013.csv")
 

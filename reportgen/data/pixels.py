@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES, PIXELS
+from reportgen.data.classes import IMAGE_SIZE, NUM_CLASSES, PIXELS
 from reportgen.errors import UserError
 
 

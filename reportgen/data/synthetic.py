@@ -6,7 +6,7 @@ perfectly, confuses the pairs that FER confuses, and beats a DNN. The generator 
 each face part is, so the masks give the explanation methods' tests their ground truth.
 
 The fingerprint of (size, seed) is cached like a data file's (see fingerprint.py), stamped
-with the digest of the generator's code (reportgen.sources), so that computing run keys does
+with the digest of the generator's code (reportgen.store.keys), so that computing run keys does
 not draw the faces again and a change to the generator misses the cache.
 """
 
@@ -17,13 +17,13 @@ from functools import cache
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE
 from reportgen.data import fingerprint as fingerprint_cache
+from reportgen.data.classes import IMAGE_SIZE
 from reportgen.data.fingerprint import hash_arrays
 from reportgen.data.synthetic_draw import render
 from reportgen.data.synthetic_params import draw_params
 from reportgen.data.types import REGIONS, Dataset, LabelledImages
-from reportgen.sources import module_digest
+from reportgen.store.keys import module_digest
 
 # Fixed inputs of the faces and of their fingerprint, not versions: changing them would change
 # every face (and so every run key) without any change to the generator.

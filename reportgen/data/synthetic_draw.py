@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE
+from reportgen.data.classes import IMAGE_SIZE
 from reportgen.data.synthetic_params import Params
 from reportgen.data.types import REGIONS
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reportgen.classes import CLASS_NAMES, NUM_CLASSES
+from reportgen.data.classes import CLASS_NAMES, NUM_CLASSES
 from reportgen.errors import UserError
 
 MIN_CLASSES = 2

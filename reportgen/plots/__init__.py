@@ -1,1 +1,1 @@
-"""The report's figures, drawn with matplotlib and saved as PNG through reportgen.figures."""
+"""The report's figures, drawn with matplotlib and saved as PNG through reportgen.plots.style."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.figures import figure_style, save_figure
+from reportgen.plots.style import figure_style, save_figure
 
 WIDTH_IN = 6.5
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.figures import figure_style, save_figure
+from reportgen.plots.style import figure_style, save_figure
 
 WIDTH_IN = 6.5  # A4 text width
 HEAT = "jet"  # heat maps over a gray face: the usual look of saliency figures

@@ -1,6 +1,6 @@
 """Training curves: one model's loss and accuracy, two models on shared axes, q3's four
 validation-loss curves. Epochs are numbered from 1, as in the text. The words come from the
-caller (templates/text/<lang>/words.toml, [plots.training])."""
+caller (words/<lang>/words.toml, [plots.training])."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.figures import figure_style, save_figure
+from reportgen.plots.style import figure_style, save_figure
 
 WIDTH_IN = 6.5  # A4 text width
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b")

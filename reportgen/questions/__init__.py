@@ -8,9 +8,9 @@ def params(profile, config) -> dict[str, Any]     # its section's settings, as p
 def answer(ctx: Context) -> Section               # finished runs in, a section out
 
 runs() and params() are hashed into the section's cache key, with the code the module
-imports (found by reading it) and its words (templates/text/<lang>/). So a module imports
+imports (found by reading it) and its words (words/<lang>/). So a module imports
 TensorFlow, keras and scikit-learn only inside the functions that compute: computing a key
-imports the module and must stay cheap. Their names (MODULES) come from reportgen.question_names.
+imports the module and must stay cheap. Their names (MODULES) come from reportgen.settings.modules.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from reportgen.question_names import MODULES, resolve
+from reportgen.settings.modules import MODULES, resolve
 
 __all__ = ["MODULES", "load", "resolve"]
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.facts.training import run_facts, setup_facts
+from reportgen.measure.facts.training import run_facts, setup_facts
 from reportgen.plots.training import curves_figure
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only, own_model_params
+from reportgen.questions.tables import layer_table
+from reportgen.render.blocks import Block, Figure, Section, Text
 from reportgen.runs.run import Run
-from reportgen.sections import Block, Figure, Section, Text
-from reportgen.tables import layer_table
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
 
 MODULE = "q1_cnn"
 TITLE = "The CNN: architecture, training, accuracy"

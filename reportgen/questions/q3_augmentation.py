@@ -8,10 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.facts.training import (
+from reportgen.data.classes import IMAGE_SIZE
+from reportgen.measure.facts.training import (
     NEAR_MIN,
     augment_facts,
     budget_facts,
@@ -21,12 +19,14 @@ from reportgen.facts.training import (
     pixel_range,
 )
 from reportgen.plots.training import val_loss_figure
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import ablation_name, ablation_runs, own_model_params
+from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
-from reportgen.sections import Figure, Section, Table, Text
-from reportgen.text import Words, pct
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, pct
 
 MODULE = "q3_augmentation"
 TITLE = "Normalization and augmentation: a 2x2 ablation"

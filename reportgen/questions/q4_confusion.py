@@ -7,15 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.facts.confusion import confusion_facts, misclassified_examples
-from reportgen.facts.training import test_set_order
+from reportgen.measure.facts.confusion import confusion_facts, misclassified_examples
+from reportgen.measure.facts.training import test_set_order
 from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.sections import Block, Figure, Section, Table, Text
-from reportgen.text import Words, thousands
+from reportgen.render.blocks import Block, Figure, Section, Table, Text
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, thousands
 
 MODULE = "q4_confusion"
 TITLE = "The confusion matrix and the most confused classes"

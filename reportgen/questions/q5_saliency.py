@@ -8,23 +8,29 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import NUM_CLASSES
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.facts.regions import (
+from reportgen.data.classes import NUM_CLASSES
+from reportgen.measure.facts.regions import (
     focus_facts,
     per_class_regions,
     region_layout,
     region_shares,
     subset_masks,
 )
-from reportgen.facts.saliency import agreement, example_focus, inside_faces, peak_lift, top_mass
+from reportgen.measure.facts.saliency import (
+    agreement,
+    example_focus,
+    inside_faces,
+    peak_lift,
+    top_mass,
+)
 from reportgen.plots.explain import SCALE_PERCENTILE, saliency_table
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.sections import Block, Figure, Section, Table, Text
-from reportgen.tables import region_share_table
-from reportgen.text import Words, num, pct
+from reportgen.questions.tables import region_share_table
+from reportgen.render.blocks import Block, Figure, Section, Table, Text
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, num, pct
 
 MODULE = "q5_saliency"
 TITLE = "Saliency maps per class (gradient, SmoothGrad)"
@@ -43,7 +49,7 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 
 def shown_maps(ctx: Context, images: np.ndarray, classes: np.ndarray) -> dict[str, np.ndarray]:
     """The vanilla gradient and SmoothGrad of the shown images, each for its class."""
-    from reportgen.explain.saliency import smoothgrad, vanilla_saliency
+    from reportgen.measure.explain.saliency import smoothgrad, vanilla_saliency
 
     p, model = ctx.params, ctx.runs["cnn"].model
     return {
@@ -57,7 +63,7 @@ def shown_maps(ctx: Context, images: np.ndarray, classes: np.ndarray) -> dict[st
 def measurement(ctx: Context, masks: dict, area: dict) -> dict[str, Any]:
     """The vanilla gradient of every correctly classified validation image, for its class:
     per_class (per_class_regions), overall (region_shares of all of them), n_correct."""
-    from reportgen.explain.saliency import vanilla_saliency
+    from reportgen.measure.explain.saliency import vanilla_saliency
 
     run = ctx.runs["cnn"]
     correct = np.flatnonzero(run.val_labels_pred == run.val_true)

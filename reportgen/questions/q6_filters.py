@@ -8,25 +8,25 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE
-from reportgen.config import Config
-from reportgen.context import Context
+from reportgen.data.classes import IMAGE_SIZE
 from reportgen.errors import UserError
-from reportgen.facts.examples import most_confident
-from reportgen.facts.filters import (
+from reportgen.measure.facts.examples import most_confident
+from reportgen.measure.facts.filters import (
     FREQUENCIES,
     ORIENTATIONS,
     feature_map_facts,
     gain_facts,
     spectrum_facts,
 )
-from reportgen.facts.regions import subset_masks
-from reportgen.facts.training import pixel_range
+from reportgen.measure.facts.regions import subset_masks
+from reportgen.measure.facts.training import pixel_range
 from reportgen.plots.explain import image_grid
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.sections import Figure, Section, Table, Text
-from reportgen.text import Words
+from reportgen.render.blocks import Figure, Section, Table, Text
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words
 
 MODULE = "q6_filters"
 TITLE = "Filters of one layer: gradient ascent and feature maps"
@@ -46,8 +46,8 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 
 def filter_layer(model: Any, configured: str) -> str:
     """explain.filter_layer from the config (checked), else the library's middle conv layer."""
-    from reportgen.explain.actmax import default_filter_layer
-    from reportgen.explain.model import conv_layer_names
+    from reportgen.measure.explain.actmax import default_filter_layer
+    from reportgen.measure.explain.model import conv_layer_names
 
     if not configured:
         return default_filter_layer(model)
@@ -62,7 +62,7 @@ def filter_layer(model: Any, configured: str) -> str:
 
 def grating_peak_share(period: int) -> float:
     """What a clean horizontal sine grating scores on the spectrum's peak share."""
-    from reportgen.explain.actmax import filter_spectrum_stats
+    from reportgen.measure.explain.actmax import filter_spectrum_stats
 
     rows = np.arange(IMAGE_SIZE, dtype=np.float64)[:, None] * np.ones((1, IMAGE_SIZE))
     grating = 127.5 + 100 * np.sin(2 * np.pi * rows / period)
@@ -71,7 +71,7 @@ def grating_peak_share(period: int) -> float:
 
 def mean_responses(model: Any, layer: str, images: np.ndarray) -> np.ndarray:
     """The named layer's output averaged over space, rectified: (N, filters)."""
-    from reportgen.explain.model import batches, sub_model
+    from reportgen.measure.explain.model import batches, sub_model
 
     cut = sub_model(model, [layer])
     x = np.asarray(images, dtype=np.float32)[..., None]
@@ -82,8 +82,8 @@ def mean_responses(model: Any, layer: str, images: np.ndarray) -> np.ndarray:
 def ascent_facts(ctx: Context, layer: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Gradient ascent on the layer's first filters: the spectra of their images, how far
     it drove them (against their mean response on validation faces); and the arrays."""
-    from reportgen.explain.actmax import filter_spectrum_stats, maximize_filters
-    from reportgen.explain.model import ends_in_nonlinearity
+    from reportgen.measure.explain.actmax import filter_spectrum_stats, maximize_filters
+    from reportgen.measure.explain.model import ends_in_nonlinearity
 
     p, model = ctx.params, ctx.runs["cnn"].model
     total = int(model.get_layer(layer).filters)
@@ -115,7 +115,7 @@ def feature_map_part(ctx: Context, act: str, filters: np.ndarray) -> tuple[dict,
     the facts (example, mask_source, feature_maps, map_size, image_size) and the arrays."""
     from skimage.transform import resize
 
-    from reportgen.explain.feature_maps import feature_maps
+    from reportgen.measure.explain.feature_maps import feature_maps
 
     run = ctx.runs["cnn"]
     example = most_confident(ctx.shared.examples(run))
@@ -135,7 +135,7 @@ def feature_map_part(ctx: Context, act: str, filters: np.ndarray) -> tuple[dict,
 
 def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
     """The facts, and the arrays of the figures (actmax, filters, maps, image)."""
-    from reportgen.explain.model import conv_layer_names
+    from reportgen.measure.explain.model import conv_layer_names
 
     model = ctx.runs["cnn"].model
     layer = filter_layer(model, ctx.params["filter_layer"])

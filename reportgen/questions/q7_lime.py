@@ -7,23 +7,23 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.explain.regions import DECIDING_REGIONS
-from reportgen.facts.confusion import confusion_facts
-from reportgen.facts.examples import with_random_others
-from reportgen.facts.lime import (
+from reportgen.measure.explain.regions import DECIDING_REGIONS
+from reportgen.measure.facts.confusion import confusion_facts
+from reportgen.measure.facts.examples import with_random_others
+from reportgen.measure.facts.lime import (
     lime_class_facts,
     recall_ties,
     shown_example_facts,
     superpixel_facts,
 )
-from reportgen.facts.regions import subset_masks
+from reportgen.measure.facts.regions import subset_masks
 from reportgen.plots.explain import lime_panels
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.sections import Block, Figure, Section, Table, Text
-from reportgen.text import Words, num, pct, thousands
+from reportgen.render.blocks import Block, Figure, Section, Table, Text
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, num, pct, thousands
 
 MODULE = "q7_lime"
 TITLE = "LIME per class, tied to the confusion matrix"
@@ -43,7 +43,7 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 
 def explain(ctx: Context, positions: np.ndarray, labels: np.ndarray) -> Any:
     """LIME for the validation images at `positions`, each for its label."""
-    from reportgen.explain.lime_explain import lime_explain
+    from reportgen.measure.explain.lime_explain import lime_explain
 
     p = ctx.params
     return lime_explain(
@@ -59,7 +59,7 @@ def explain(ctx: Context, positions: np.ndarray, labels: np.ndarray) -> Any:
 
 def quickshift_facts(images: np.ndarray, seed: int) -> dict[str, Any]:
     """How many pieces lime's default segmentation cuts the shown faces into."""
-    from reportgen.explain.lime_explain import default_segment_counts
+    from reportgen.measure.explain.lime_explain import default_segment_counts
 
     counts = default_segment_counts(images, seed)
     return {"min": min(counts), "max": max(counts), "mean": float(np.mean(counts))}
@@ -126,7 +126,7 @@ def lime_table(facts: dict[str, Any], words: Words) -> Table:
 
 
 def figure(ctx: Context, facts: dict[str, Any], arrays: dict[str, Any]) -> Figure:
-    from reportgen.explain.lime_explain import lime_overlay
+    from reportgen.measure.explain.lime_explain import lime_overlay
 
     words, w, top = ctx.words, ctx.words[MODULE], facts["top"]
     overlays = np.stack(

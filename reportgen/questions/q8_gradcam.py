@@ -8,11 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import NUM_CLASSES
-from reportgen.config import Config
-from reportgen.context import Context
-from reportgen.explain.regions import DECIDING_REGIONS, union
-from reportgen.facts.gradcam import (
+from reportgen.data.classes import NUM_CLASSES
+from reportgen.measure.explain.regions import DECIDING_REGIONS, union
+from reportgen.measure.facts.gradcam import (
     PAPER,
     deciding_share_by_outcome,
     live,
@@ -20,13 +18,15 @@ from reportgen.facts.gradcam import (
     pointing_chance,
     pointing_per_class,
 )
-from reportgen.facts.regions import focus_facts, per_class_regions, region_layout
+from reportgen.measure.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
-from reportgen.profiles import Profile
+from reportgen.questions.context import Context
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.sections import Block, Figure, Section, Table, Text
-from reportgen.tables import region_share_table
-from reportgen.text import Words, num
+from reportgen.questions.tables import region_share_table
+from reportgen.render.blocks import Block, Figure, Section, Table, Text
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, num
 
 MODULE = "q8_gradcam"
 TITLE = "Free question: Grad-CAM per class and per-class averages"
@@ -43,8 +43,8 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
 def layer_facts(model: Any) -> dict[str, Any]:
     """The last Conv2D (layer), its block's output that Grad-CAM weighs (cam_layer: after
     batch norm and ReLU), the number of conv layers, the map's shape and upsampling."""
-    from reportgen.explain.gradcam import gradcam_layer, last_conv_layer
-    from reportgen.explain.model import conv_layer_names
+    from reportgen.measure.explain.gradcam import gradcam_layer, last_conv_layer
+    from reportgen.measure.explain.model import conv_layer_names
 
     cam_layer = gradcam_layer(model)
     shape = [int(d) for d in model.get_layer(cam_layer).output.shape[1:]]
@@ -62,7 +62,7 @@ def layer_facts(model: Any) -> dict[str, Any]:
 
 def class_maps(ctx: Context, layer: str) -> dict[str, np.ndarray]:
     """Grad-CAM of every validation image for its own class, and the class averages."""
-    from reportgen.explain.gradcam import class_average_gradcam, gradcam
+    from reportgen.measure.explain.gradcam import class_average_gradcam, gradcam
 
     run, images = ctx.runs["cnn"], ctx.val("cnn").images
     return {

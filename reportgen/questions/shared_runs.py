@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.config import Config
-from reportgen.profiles import Profile
 from reportgen.runs.own import OwnModel, own_model
 from reportgen.runs.spec import RunSpec, base_run
+from reportgen.settings.config import Config
+from reportgen.settings.profiles import Profile
 
 
 def configured_model(config: Config) -> OwnModel | None:

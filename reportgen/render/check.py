@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportgen.course import CourseTemplate, Question
-from reportgen.files import quiet_logger
+from reportgen.render.blocks import placeholder
 from reportgen.render.unicode import squashed
-from reportgen.sections import placeholder
-from reportgen.text import languages, words
+from reportgen.settings.course import CourseTemplate, Question
+from reportgen.store.files import quiet_logger
+from reportgen.words.text import languages, words
 
 _CMAP_SECTION = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.DOTALL)
 _HEX = rb"<([0-9A-Fa-f]*)>"

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.config import StudentConfig
-from reportgen.course import CourseTemplate, Question, split_ref
+from reportgen.render.blocks import Block, Figure, Section, Table, Text, placeholder
 from reportgen.render.unicode import fold_ideographs as fold
-from reportgen.sections import Block, Figure, Section, Table, Text, placeholder
-from reportgen.text import words
+from reportgen.settings.config import StudentConfig
+from reportgen.settings.course import CourseTemplate, Question, split_ref
+from reportgen.words.text import words
 
 _WIDTH = re.compile(r"^\d{1,3}(\.\d+)?(%|px|cm|mm|em)$")
 _NUMERIC = re.compile(r"^[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?\s*%?$", re.IGNORECASE)

@@ -17,10 +17,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.catalog.font_files import FULL_SUFFIX, cached_font, write_font
-from reportgen.catalog.paths import font_cache
 from reportgen.errors import UserError
-from reportgen.sources import module_digest
+from reportgen.store.font_files import FULL_SUFFIX, cached_font, write_font
+from reportgen.store.keys import module_digest
+from reportgen.store.paths import font_cache
 
 PACKAGE = "noto_cjk_sans_otc"
 # PostScript names of the faces we use, in the collection.

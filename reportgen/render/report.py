@@ -12,19 +12,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reportgen import TEMPLATES_DIR
-from reportgen.catalog.outputs import write_pdf as write_pdf_file
-from reportgen.catalog.outputs import write_preview
-from reportgen.catalog.paths import font_folder
-from reportgen.config import StudentConfig
-from reportgen.course import CourseTemplate
 from reportgen.errors import UserError
-from reportgen.files import quiet_logger
 from reportgen.render import fonts
+from reportgen.render.blocks import Section
 from reportgen.render.document import Document, build_document
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.html import Target, render_html
 from reportgen.render.native import load_weasyprint
-from reportgen.sections import Section
+from reportgen.settings.config import StudentConfig
+from reportgen.settings.course import CourseTemplate
+from reportgen.store.files import quiet_logger
+from reportgen.store.outputs import write_pdf as write_pdf_file
+from reportgen.store.outputs import write_preview
+from reportgen.store.paths import font_folder
 
 log = logging.getLogger(__name__)
 

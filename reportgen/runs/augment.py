@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportgen.classes import IMAGE_SIZE
+from reportgen.data.classes import IMAGE_SIZE
 from reportgen.runs.spec import AugmentSpec
 from reportgen.tfenv import tensorflow
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reportgen.data.types import Dataset
-from reportgen.durations import format_duration
 from reportgen.progress import Reporter
 from reportgen.runs.plan import (
     TRAINING_SHARE,
@@ -29,6 +28,7 @@ from reportgen.runs.probe import Measure, measure, measure_all, speed_signature
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.runs.store import RunStore
+from reportgen.settings.durations import format_duration
 
 
 @dataclass(frozen=True)

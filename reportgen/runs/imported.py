@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.catalog.run_files import RunContents
 from reportgen.data.types import Dataset
 from reportgen.progress import Reporter
 from reportgen.runs.own import history_of
 from reportgen.runs.spec import RunSpec
 from reportgen.runs.train import HeldOut, held_out, predictions, run_contents
+from reportgen.store.run_files import RunContents
 from reportgen.tfenv import device_description, hardware, tensorflow
 
 PRECISION = "float32"  # a loaded model predicts in the precision it was saved in

@@ -14,7 +14,7 @@ import math
 import keras
 import numpy as np
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES, PIXELS
+from reportgen.data.classes import IMAGE_SIZE, NUM_CLASSES, PIXELS
 from reportgen.runs.spec import ModelSpec
 
 DNN_HIDDEN_LAYERS = 3

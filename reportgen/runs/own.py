@@ -15,13 +15,10 @@ from functools import cache
 from pathlib import Path
 
 from reportgen.errors import UserError
-from reportgen.files import sha256_file
 from reportgen.runs.history import read_history
 from reportgen.runs.spec import UserModel
-
-SUFFIXES = (".py", ".keras")
-INPUT_SCALES = ("0-255", "0-1")
-STARTER = "models/my_cnn.py"  # where `reportgen init --model` writes the starter
+from reportgen.settings.own_model import INPUT_SCALES, SUFFIXES
+from reportgen.store.files import sha256_file
 
 
 @dataclass(frozen=True)

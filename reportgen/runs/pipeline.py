@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.classes import NUM_CLASSES
+from reportgen.data.classes import NUM_CLASSES
 from reportgen.runs.augment import augment_batch
 from reportgen.runs.spec import AugmentSpec
 from reportgen.tfenv import tensorflow

@@ -16,10 +16,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from reportgen.durations import budget_text
 from reportgen.errors import UserError
-from reportgen.recipe import TRAINING_SHARE
 from reportgen.runs.spec import RunSpec
+from reportgen.settings.durations import budget_text
+from reportgen.settings.recipe import TRAINING_SHARE
 
 # A refusal names a budget this much above the least that fits one epoch of every run, so
 # that the named budget still works when the next probe meets a busier moment.

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.catalog.run_files import Checkpoint
 from reportgen.data.types import Dataset
 from reportgen.runs.plan import Cost
 from reportgen.runs.spec import RunSpec
+from reportgen.store.run_files import Checkpoint
 from reportgen.tfenv import choose_precision, tensorflow
 
 WINDOWS = 3  # timed windows of training steps: the fastest counts (a busy moment slows one)

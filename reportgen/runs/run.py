@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reportgen.catalog.run_files import model_file, read_run
 from reportgen.runs.spec import RunSpec
+from reportgen.store.run_files import model_file, read_run
 
 if TYPE_CHECKING:
     import keras

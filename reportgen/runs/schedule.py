@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from reportgen.recipe import WARMUP_START
+from reportgen.settings.recipe import WARMUP_START
 
 
 def warmup_steps(warmup_fraction: float, total_steps: int) -> int:

@@ -3,7 +3,7 @@
 Its cache key hashes what the run is (the model, the data, the recipe, its role in the report)
 and not how long it trained: `epochs` is left out, so a run trained under one --budget is
 reused under any other (and without one). The key also covers the data's fingerprint and the
-code that trains the run (reportgen.sources.training_digest: derived from the files, none
+code that trains the run (reportgen.store.keys.training_digest: derived from the files, none
 listed by hand), and not the spec's name, so two modules that need the same run share it.
 
 A student's own model (--model) is a UserModel inside the ModelSpec: the key covers the
@@ -17,8 +17,8 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-from reportgen.profiles import Profile, Role
-from reportgen.sources import training_digest
+from reportgen.settings.profiles import Profile, Role
+from reportgen.store.keys import training_digest
 
 # Spec fields that say how long a run trained, not what it is: not part of the key.
 NOT_KEYED = ("name", "epochs")

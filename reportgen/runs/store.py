@@ -1,7 +1,7 @@
 """The run cache: runs/<key>/, each trained once, moved into place whole, checked on read.
 
 The store decides what is cached, what trains and what is removed; every file under runs/
-is written, moved and removed by reportgen/catalog/runs.py (where the layout is):
+is written, moved and removed by reportgen/store/run_folders.py (where the layout is):
 
 runs/.partial/<key>/  a run being trained (its checkpoint lets a killed run resume)
 runs/.locks/<key>.lock  held while a run trains: a second process waits, then reads it
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportgen.catalog.run_files import METRICS_FILE, SPEC_FILE, RunContents
-from reportgen.catalog.runs import RunFolders
 from reportgen.data.types import Dataset
 from reportgen.errors import UserError
 from reportgen.progress import Reporter
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
+from reportgen.store.run_files import METRICS_FILE, SPEC_FILE, RunContents
+from reportgen.store.run_folders import RunFolders
 
 if TYPE_CHECKING:
     from reportgen.runs.plan import Pace

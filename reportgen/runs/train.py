@@ -8,7 +8,7 @@ the weights of its last epoch: no checkpoint is chosen by any score.
 Training writes nothing itself: after each epoch it asks the store's Checkpoint to save the
 model and the state (a run killed at any moment resumes from its last finished epoch), and
 it returns a float32 copy of the final model, whatever precision trained it, with the run's
-predictions, history and metrics, which the store writes (reportgen/catalog/run_files.py).
+predictions, history and metrics, which the store writes (reportgen/store/run_files.py).
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from reportgen import __version__
-from reportgen.catalog.run_files import Checkpoint, RunContents
 from reportgen.data.split import holdout
 from reportgen.data.types import Dataset
 from reportgen.progress import Reporter
 from reportgen.runs.pipeline import eval_dataset, predict_probs, train_dataset
 from reportgen.runs.schedule import warmup_steps
 from reportgen.runs.spec import RunSpec
+from reportgen.store.run_files import Checkpoint, RunContents
 from reportgen.tfenv import choose_precision, device_description, hardware, strategy, tensorflow
 
 if TYPE_CHECKING:

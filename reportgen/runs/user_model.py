@@ -32,7 +32,7 @@ from typing import Any
 
 import keras
 
-from reportgen.classes import IMAGE_SIZE, NUM_CLASSES
+from reportgen.data.classes import IMAGE_SIZE, NUM_CLASSES
 from reportgen.errors import UserError
 from reportgen.runs.fence import fenced, first_line
 from reportgen.runs.spec import UserModel

@@ -1,0 +1,1 @@
+"""Measuring: the explanation methods and the facts (arrays in, numbers out)."""

@@ -1,0 +1,1 @@
+"""A student's project folder: its settings, its runs, its answers, init."""

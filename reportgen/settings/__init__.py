@@ -1,0 +1,1 @@
+"""Settings: reportgen.toml and the flags, profiles, course templates, durations."""
