@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Callable, Collection, Iterable
+import json
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportgen import PACKAGE_DIR, SOURCE_ROOT
 
@@ -48,6 +50,15 @@ SECTION_VALUES: dict[str, str] = {
     "reportgen.settings.config": "the settings the module declares in params()",
     "reportgen.settings.profiles": "the profile values the module declares in params()",
 }
+
+
+def content_key(kind: str, parts: Mapping[str, Any], length: int = 16) -> str:
+    """The one recipe of every content key (runs, measured and presented sections, the
+    loader's cache, the synthetic faces, font subsets): sha256 of the kind and its parts as
+    canonical JSON (sorted keys, no spaces), `length` hex digits of it. Parts are plain data:
+    numbers, text, lists, mappings; a digest of code or files is one of them."""
+    blob = json.dumps({"kind": kind, **parts}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:length]
 
 
 def module_file(name: str) -> Path | None:
