@@ -1,17 +1,16 @@
-"""Building the report: train what is missing, compute (or read) each section, render.
+"""Building the report: train what is missing, measure each section (or read its measurement),
+present it in the report's language (or read it), render.
 
-A section is cached in build/sections/<module>/<key>/ (section.json and its figure files).
-Its key is the hash of everything that can change it, each derived, never listed: the keys
-of the runs it reads, the values its module declares in params(), the language, the data's
-fingerprint, the project code the module imports (reportgen.store.keys) and the words it
-reads (text_files). So `run q3` recomputes q3 alone, and a changed setting recomputes only
-the sections that declare it.
+A question's measurement is cached in build/measured/<module>/<key>/, its key over what can
+change a number: the keys of its runs, its params(), the data's fingerprint and the code its
+measure() runs (keys.measuring_digest). Its presentation, in one language, is cached in
+build/sections/<module>/<key>/, its key over the measurement's key, the language, the code
+the module imports and its words. So `build --lang en` after a zh build measures nothing,
+a fixed caption re-presents without measuring, and `run q3` measures q3 alone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from reportgen import questions
@@ -19,12 +18,25 @@ from reportgen.errors import RunsMissing
 from reportgen.progress import Reporter
 from reportgen.project.answers import apply_answers
 from reportgen.project.folder import Project
-from reportgen.questions.context import Context, Shared
+from reportgen.questions.context import Context, Page, Shared
+from reportgen.questions.measured import Measured
 from reportgen.render.blocks import Section, placeholder
 from reportgen.runs.run import Run
 from reportgen.store import paths
-from reportgen.store.keys import code_digest, digest, section_files
-from reportgen.store.section_folders import read_section_text, write_section
+from reportgen.store.keys import (
+    code_digest,
+    content_key,
+    digest,
+    measuring_digest,
+    section_files,
+)
+from reportgen.store.section_folders import (
+    measured_folder,
+    read_measured,
+    read_section_text,
+    write_measured,
+    write_section,
+)
 from reportgen.words.text import WORDS_FILE, prose_file, words
 
 
@@ -53,22 +65,31 @@ def text_files(lang: str, template: str) -> tuple[Path, ...]:
     return (*sorted(seen), first.parent / WORDS_FILE)
 
 
-def section_key(project: Project, module: str) -> str:
+def measured_key(project: Project, module: str) -> str:
     fingerprint = project.fingerprint
-    lang = project.config.report.lang
-    blob = json.dumps(
+    return content_key(
+        "measured",
         {
             "module": module,
             "runs": {n: s.key(fingerprint) for n, s in sorted(project.module_runs(module).items())},
             "params": module_params(project, module),
-            "lang": lang,
             "data": fingerprint,
+            "code": measuring_digest(f"reportgen.questions.{module}"),
+        },
+    )
+
+
+def section_key(project: Project, module: str) -> str:
+    lang = project.config.report.lang
+    return content_key(
+        "section",
+        {
+            "measured": measured_key(project, module),
+            "lang": lang,
             "code": code_digest(section_files(f"reportgen.questions.{module}")),
             "text": digest(text_files(lang, module)),
         },
-        sort_keys=True,
     )
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def section_folder(project: Project, module: str) -> Path:
@@ -81,6 +102,16 @@ def read_section(project: Project, module: str) -> tuple[Section, Path] | None:
     try:
         return (Section.from_json(text), folder) if text is not None else None
     except (ValueError, KeyError):
+        return None
+
+
+def read_measurement(project: Project, module: str) -> Measured | None:
+    """The module's measurement from its cache folder, if it is there and whole."""
+    folder = measured_folder(project.config.build_dir, module, measured_key(project, module))
+    found = read_measured(folder)
+    try:
+        return Measured.from_json(*found) if found is not None else None
+    except (ValueError, KeyError, TypeError):
         return None
 
 
@@ -97,31 +128,44 @@ def train_missing(
     return project.train(specs, report)
 
 
-def compute_section(
+def measure_section(
     project: Project, module: str, runs_by_key: dict[str, Run], shared: Shared | None = None
-) -> tuple[Section, Path]:
-    """Compute the module's section afresh and cache it (replacing an older copy). `shared`:
-    the build's choices common to several sections (made here when not given)."""
+) -> Measured:
+    """Measure the module afresh and cache the measurement (replacing an older copy).
+    `shared`: the build's choices common to several sections (made here when not given)."""
     fingerprint = project.fingerprint
-    runs = {n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()}
+    ctx = Context(
+        module=module,
+        params=module_params(project, module),
+        data=project.data,
+        runs={n: runs_by_key[s.key(fingerprint)] for n, s in project.module_runs(module).items()},
+        shared=shared or Shared(),
+    )
+    measured = questions.load(module).measure(ctx)
+    folder = measured_folder(project.config.build_dir, module, measured_key(project, module))
+    write_measured(folder, measured.to_json(), dict(measured.arrays))
+    return measured
+
+
+def present_section(project: Project, module: str, measured: Measured) -> tuple[Section, Path]:
+    """Present the measurement in the report's language and cache the section."""
     folder = section_folder(project, module)
     made: list[Section] = []
 
     def make(work: Path) -> str:
-        ctx = Context(
-            module=module,
-            lang=project.config.report.lang,
-            params=module_params(project, module),
-            data=project.data,
-            runs=runs,
-            out_dir=work,
-            shared=shared or Shared(),
-        )
-        made.append(questions.load(module).answer(ctx))
+        page = Page(module=module, lang=project.config.report.lang, out_dir=work)
+        made.append(questions.load(module).present(measured, page))
         return made[0].to_json()
 
     write_section(folder, make)
     return made[0], folder
+
+
+def compute_section(
+    project: Project, module: str, runs_by_key: dict[str, Run], shared: Shared | None = None
+) -> tuple[Section, Path]:
+    """Measure the module afresh and present it (both cached)."""
+    return present_section(project, module, measure_section(project, module, runs_by_key, shared))
 
 
 def build(
@@ -158,26 +202,32 @@ def built_sections(
     train: bool,
 ) -> dict[str, tuple[Section, Path]]:
     """Each module's section (with the student's answers) and its folder: read from the
-    cache, computed (recompute, or not cached), or a placeholder (not asked for)."""
+    cache, presented from a cached measurement, measured (recompute, or not cached), or a
+    placeholder (not asked for and never measured)."""
     wanted = modules if recompute is None else tuple(m for m in modules if m in recompute)
-    recomputed = set(wanted) if recompute is not None else set()
-    cached_sections = {m: read_section(project, m) for m in modules if m not in recomputed}
-    to_compute = [m for m in wanted if m in recomputed or cached_sections[m] is None]
+    fresh = set(wanted) if recompute is not None else set()
+    cached = {m: read_section(project, m) for m in modules if m not in fresh}
+    measured = {
+        m: read_measurement(project, m) for m in modules if m not in fresh and not cached[m]
+    }
+    to_measure = [m for m in wanted if m in fresh or (not cached[m] and not measured[m])]
     runs_by_key = (
-        train_missing(project, tuple(to_compute), report, train=train) if to_compute else {}
+        train_missing(project, tuple(to_measure), report, train=train) if to_measure else {}
     )
     shared = Shared()
-    sections: dict[str, tuple[Section, Path]] = {}
+    sections: dict[str, tuple[Section, Path] | None] = {}
     task = report.task("sections", total=len(modules))
     for module in modules:
         report.advance(task, 0, description=f"section {module}")
-        cached = cached_sections.get(module)
-        if module in to_compute:
-            cached = compute_section(project, module, runs_by_key, shared)
-        sections[module] = shown_section(project, module, cached)
+        if module in to_measure:
+            measured[module] = measure_section(project, module, runs_by_key, shared)
+        found = cached.get(module)
+        if found is None and measured.get(module) is not None:
+            found = present_section(project, module, measured[module])  # type: ignore[arg-type]
+        sections[module] = found
         report.advance(task)
     report.done(task)
-    return sections
+    return {m: shown_section(project, m, found) for m, found in sections.items()}
 
 
 def shown_section(

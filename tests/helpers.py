@@ -115,3 +115,12 @@ def workflow_is_clean(path: Path) -> None:
         text=True,
     )
     assert audit.returncode == 0 and "No findings" in audit.stdout, audit.stdout + audit.stderr
+
+
+def answer(ctx, page) -> Section:
+    """A question's section measured and presented in one go, with no cache (what a build
+    does for a section it has neither measured nor presented)."""
+    from reportgen import questions
+
+    module = questions.load(ctx.module)
+    return module.present(module.measure(ctx), page)

@@ -25,6 +25,7 @@ from reportgen.questions import shared_runs
 from reportgen.render.blocks import Figure, Table, Text
 from reportgen.runs.spec import AugmentSpec
 from reportgen.words.text import class_name, join_lines, pct, render_text, thousands
+from tests.helpers import answer
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -413,7 +414,7 @@ def fake_context(tmp_path, module, lang="zh", **config):
     fer2013.csv gives), and the Kaggle scores set, without training anything."""
     from reportgen import questions
     from reportgen.data.types import Dataset, LabelledImages
-    from reportgen.questions.context import Context
+    from reportgen.questions.context import Context, Page
     from reportgen.runs.models import build_model, param_counts
     from reportgen.runs.run import Run
     from reportgen.runs.spec import base_run
@@ -480,15 +481,15 @@ def fake_context(tmp_path, module, lang="zh", **config):
     run.__dict__["model"] = model
     cfg = load_config(tmp_path, {"lang": lang, **config})
     params = questions.load(module).params(profile, cfg)
-    return Context(module, lang, params, data, {"cnn": run}, tmp_path / "out"), run
+    ctx = Context(module, params, data, {"cnn": run})
+    return (ctx, Page(module, lang, tmp_path / "out")), run
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
-    from reportgen.questions import q1_cnn
 
     ctx, run = fake_context(tmp_path, "q1_cnn", lang, kaggle_public=0.6512, kaggle_private=0.6388)
-    section = q1_cnn.answer(ctx)
+    section = answer(*ctx)
     text = text_of(section)
     for name, acc in run.metrics["test_accuracy"].items():
         assert name in text and pct(acc) in text
@@ -499,19 +500,17 @@ def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_q4_draws_a_matrix_for_each_labelled_test_set(tmp_path, lang):
-    from reportgen.questions import q4_confusion
-
     ctx, run = fake_context(tmp_path, "q4_confusion", lang)
-    section = q4_confusion.answer(ctx)
+    section = answer(*ctx)
     files = {b.file for b in blocks(section, Figure)}
     assert {"confusion_val.png", "confusion_PublicTest.png", "confusion_PrivateTest.png"} <= files
     for f in files:
-        assert (ctx.out_dir / f).read_bytes().startswith(PNG)
+        assert (ctx[1].out_dir / f).read_bytes().startswith(PNG)
     names = [t["name"] for t in section.facts["tests"]]
     assert names == ["PublicTest", "PrivateTest"]
     public = section.facts["tests"][0]
     expected = confusion_facts(
-        ctx.data.tests["PublicTest"].labels, run.test_pred["PublicTest"].argmax(1)
+        ctx[0].data.tests["PublicTest"].labels, run.test_pred["PublicTest"].argmax(1)
     )
     assert public["matrix"] == expected["matrix"]
     assert "PublicTest" in text_of(section) and pct(public["accuracy"]) in text_of(section)

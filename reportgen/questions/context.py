@@ -1,6 +1,7 @@
-"""What a question module's answer() receives: the finished runs, the data, the settings the
-module declared (params, hashed into the section's key), the language's words, and what the
-sections of one build share."""
+"""What a question module's two halves receive. measure(ctx: Context): the finished runs, the
+data, the settings the module declared (params, hashed into the measurement's key) and what
+the sections of one build share. present(measured, page: Page): the language's words and
+the folder its figures are drawn into."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from reportgen.words.text import Words, draft, words
 
 if TYPE_CHECKING:
     from reportgen.data.types import Dataset, LabelledImages
+    from reportgen.questions.measured import Measured
     from reportgen.runs.run import Run
 
 
@@ -50,29 +52,39 @@ class Shared:
 
 @dataclass
 class Context:
+    """What measure() gets: no language, no words, no folder to draw in."""
+
     module: str
-    lang: str
     params: Mapping[str, Any]  # what the module's params() declared for this build
     data: Dataset
     runs: dict[str, Run]  # by the names the module's runs() gave
-    out_dir: Path  # the section's folder: write figure files here, name them in Figure.file
     shared: Shared = field(default_factory=Shared)
+
+    def val(self, run_name: str = "cnn") -> LabelledImages:
+        """The hold-out the named run was validated on (same split for every run by default)."""
+        return self.data.train.subset(self.runs[run_name].val_index)
+
+
+@dataclass
+class Page:
+    """What present() gets: the language and the section's folder (figures are drawn there,
+    named in Figure.file)."""
+
+    module: str
+    lang: str
+    out_dir: Path
 
     @property
     def words(self) -> Words:
         """The language's catalog (words/<lang>/words.toml)."""
         return words(self.lang)
 
-    def val(self, run_name: str = "cnn") -> LabelledImages:
-        """The hold-out the named run was validated on (same split for every run by default)."""
-        return self.data.train.subset(self.runs[run_name].val_index)
-
     def figure_path(self, file: str) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         return self.out_dir / file
 
-    def draft(self, facts: Mapping[str, Any], part: str | None = None) -> str:
-        """The module's prose (words/<lang>/<module>.md.j2) with the facts; `part`
-        picks the passage of a template written in several."""
-        values = facts if part is None else {**facts, "part": part}
-        return draft(self.lang, self.module, values)
+    def draft(self, measured: Measured, part: str | None = None) -> str:
+        """The module's prose (words/<lang>/<module>.md.j2) with the measurement's facts and
+        verdicts; `part` picks the passage of a template written in several."""
+        values = measured.template_values()
+        return draft(self.lang, self.module, values if part is None else {**values, "part": part})

@@ -7,10 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from reportgen.measure.facts.confusion import confusion_facts, misclassified_examples
+from reportgen.measure.facts.confusion import (
+    confusion_facts,
+    confusion_verdicts,
+    labelled_test_verdicts,
+    misclassified_examples,
+)
 from reportgen.measure.facts.training import test_set_order
 from reportgen.plots.confusion import confusion_heatmap, misclassified_grid
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only
 from reportgen.render.blocks import Block, Figure, Section, Table, Text
 from reportgen.settings.config import Config
@@ -26,24 +32,32 @@ def params(profile: Profile, config: Config) -> dict[str, Any]:
     return {"per_pair": 5}  # misclassified images shown for each confused pair
 
 
-def facts_of(ctx: Context) -> dict[str, Any]:
+def measure(ctx: Context) -> Measured:
     """val: confusion_facts of the validation set; examples: the misclassified images of the
-    most confused pairs [{true, pred, positions (into the validation set), rows (into the
-    training file), confidences}]; tests: [{name, and the confusion facts of that labelled
-    test set}], Kaggle's public set first."""
+    most confused pairs [{true, pred, positions (into the validation set), shown (into the
+    array `misclassified`), rows (into the training file), confidences}]; tests: [{name, and the confusion facts of that labelled
+    test set}], Kaggle's public set first. Arrays: the misclassified images shown."""
     run = ctx.runs["cnn"]
     val = confusion_facts(run.val_true, run.val_labels_pred)
     examples = misclassified_examples(
         run.val_true, run.val_pred, val["confused_pairs"], ctx.params["per_pair"]
     )
+    shown = [p for ex in examples for p in ex["positions"]]
     for ex in examples:
         ex["rows"] = [int(run.val_index[p]) for p in ex["positions"]]
+        ex["shown"] = [shown.index(p) for p in ex["positions"]]  # into `misclassified`
     tests = [
         {"name": name, **confusion_facts(ctx.data.tests[name].labels, probs.argmax(axis=1))}
         for name, probs in sorted(run.test_pred.items(), key=lambda kv: test_set_order(kv[0]))
         if name in ctx.data.tests
     ]
-    return {"run_key": run.key, "val": val, "examples": examples, "tests": tests}
+    verdicts = confusion_verdicts(val)
+    for test in tests:
+        found = labelled_test_verdicts(test, val)
+        verdicts |= {f"{name}.{test['name']}": v for name, v in found.items()}
+    facts = {"run_key": run.key, "val": val, "examples": examples, "tests": tests}
+    images = ctx.val("cnn").images[np.array(shown, dtype=np.int64)]
+    return Measured(MODULE, facts, verdicts, {"misclassified": images})
 
 
 def prf_table(val: dict[str, Any], words: Words) -> Table:
@@ -69,45 +83,47 @@ def prf_table(val: dict[str, Any], words: Words) -> Table:
     )
 
 
-def matrix_figure(ctx: Context, matrix: list, file: str, what: str, n: int) -> Figure:
-    w = ctx.words[MODULE]
+def matrix_figure(page: Page, matrix: list, file: str, what: str, n: int) -> Figure:
+    w = page.words[MODULE]
     confusion_heatmap(
         matrix,
-        ctx.figure_path(file),
-        names=ctx.words["classes"],
-        words=ctx.words["plots"]["confusion"],
+        page.figure_path(file),
+        names=page.words["classes"],
+        words=page.words["plots"]["confusion"],
     )
     return Figure(file=file, caption=w["matrix"].format(what=what, n=thousands(n)), width="80%")
 
 
-def mistakes_figure(ctx: Context, examples: list[dict[str, Any]]) -> Figure | None:
+def mistakes_figure(page: Page, measured: Measured) -> Figure | None:
     """The misclassified validation images, a row per confused pair; None without any."""
-    pair, names = ctx.words["plots"]["confusion"]["pair"], ctx.words["classes"]
+    pair, names = page.words["plots"]["confusion"]["pair"], page.words["classes"]
     rows = [
-        [(p, pair.format(true=names[ex["true"]], pred=names[ex["pred"]])) for p in ex["positions"]]
-        for ex in examples
-        if ex["positions"]
+        [(p, pair.format(true=names[ex["true"]], pred=names[ex["pred"]])) for p in ex["shown"]]
+        for ex in measured.facts["examples"]
+        if ex["shown"]
     ]
     if not rows:
         return None
-    misclassified_grid(ctx.val("cnn").images, rows, ctx.figure_path("misclassified.png"))
-    return Figure(file="misclassified.png", caption=ctx.words[MODULE]["grid"])
+    misclassified_grid(
+        measured.arrays["misclassified"], rows, page.figure_path("misclassified.png")
+    )
+    return Figure(file="misclassified.png", caption=page.words[MODULE]["grid"])
 
 
-def answer(ctx: Context) -> Section:
-    facts = facts_of(ctx)
-    w, val = ctx.words[MODULE], facts["val"]
+def present(measured: Measured, page: Page) -> Section:
+    facts = measured.facts
+    w, val = page.words[MODULE], facts["val"]
     blocks: list[Block] = [
-        matrix_figure(ctx, val["matrix"], "confusion_val.png", w["val"], val["n"]),
-        Text(ctx.draft(facts, "matrix")),
+        matrix_figure(page, val["matrix"], "confusion_val.png", w["val"], val["n"]),
+        Text(page.draft(measured, "matrix")),
     ]
-    mistakes = mistakes_figure(ctx, facts["examples"])
+    mistakes = mistakes_figure(page, measured)
     blocks += [mistakes] if mistakes else []
-    blocks += [prf_table(val, ctx.words), Text(ctx.draft(facts, "prf"))]
+    blocks += [prf_table(val, page.words), Text(page.draft(measured, "prf"))]
     for test in facts["tests"]:
         what = w["test"].format(name=test["name"])
         file = f"confusion_{test['name']}.png"
-        blocks.append(matrix_figure(ctx, test["matrix"], file, what, test["n"]))
+        blocks.append(matrix_figure(page, test["matrix"], file, what, test["n"]))
     if facts["tests"]:
-        blocks.append(Text(ctx.draft(facts, "tests")))
-    return Section(module=MODULE, facts=facts, blocks=blocks)
+        blocks.append(Text(page.draft(measured, "tests")))
+    return Section(module=MODULE, facts=dict(facts), blocks=blocks)

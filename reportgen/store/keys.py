@@ -151,6 +151,79 @@ def section_files(module: str) -> tuple[Path, ...]:
     return code_files(module, lambda name: values(name) or name in training)
 
 
+# What presents a measurement (figures, words, blocks): a measurement's key never follows it.
+PRESENTING = ("reportgen.plots", "reportgen.words", "reportgen.render")
+
+
+def measuring_digest(module: str) -> str:
+    """The digest of the code a question's measurement runs: the module's own definitions
+    that its `measure` reaches by name (functions, classes, constants), and the project
+    modules they import, transitively, but for PRESENTING, SECTION_VALUES and the training
+    code. So an edit to how a section is presented, or to its words, changes no measurement."""
+    path = module_file(module)
+    if path is None:
+        raise ValueError(f"no project module {module}")
+    tree = ast.parse(path.read_bytes(), str(path))
+    definitions = _definitions(tree)
+    reached = _reached(definitions, "measure")
+    bound = _import_bindings(tree.body)
+    starts = {bound[name] for name in reached if name in bound}
+    for name in reached & definitions.keys():
+        starts |= set(_import_bindings(list(ast.walk(definitions[name]))).values())
+    training, values, presenting = training_modules(), under(SECTION_VALUES), under(PRESENTING)
+    files = code_modules(
+        sorted(starts), lambda n: n == module or n in training or values(n) or presenting(n)
+    )
+    own = "\n".join(ast_text(definitions[n]) for n in sorted(reached & definitions.keys()))
+    h = hashlib.sha256(own.encode())
+    h.update(code_digest(sorted(set(files.values()))).encode())
+    return h.hexdigest()
+
+
+def _definitions(tree: ast.Module) -> dict[str, ast.stmt]:
+    """A module's top-level definitions by name: functions, classes, assigned names."""
+    found: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found[node.name] = node
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        found[name.id] = node
+    return found
+
+
+def _reached(definitions: dict[str, ast.stmt], start: str) -> set[str]:
+    """Every name the definition `start` uses, and those the definitions it uses use."""
+    reached: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        if name in definitions:
+            todo += [n.id for n in ast.walk(definitions[name]) if isinstance(n, ast.Name)]
+    return reached
+
+
+def _import_bindings(statements: Iterable[ast.AST]) -> dict[str, str]:
+    """Name bound -> the module it names, for the absolute imports among the statements
+    (`from a.b import c` binds c to a.b.c, which code_modules reads as a module or as a
+    name inside a.b)."""
+    bound: dict[str, str] = {}
+    for node in statements:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                bound[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return bound
+
+
 @cache
 def training_digest() -> str:
     """The digest of the training code, as every run key holds it. Once per process: it

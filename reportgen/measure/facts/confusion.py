@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from reportgen.data.classes import NUM_CLASSES
+from reportgen.measure.verdict import Verdict, count, flag
 
 TOP_PAIRS = 3
 
@@ -39,7 +40,10 @@ def confused_pairs(
         if i != j and counts[i, j] > 0
     ]
     cells.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
-    return [{"true": i, "pred": j, "rate": rate, "count": n} for rate, n, i, j in cells[:top]]
+    return [
+        {"true": i, "pred": j, "rate": rate, "count": n, "pair": f"{min(i, j)}-{max(i, j)}"}
+        for rate, n, i, j in cells[:top]
+    ]
 
 
 def confusion_facts(
@@ -161,3 +165,57 @@ def misclassified_examples(
             }
         )
     return out
+
+
+# A class with fewer than this share of the average class's validation images is rare.
+RARE_SHARE = 0.5
+# A class that draws more than this share of all errors is where the model guesses when unsure.
+SINK_SHARE = 0.3
+# Precision this far above recall: the model predicts the class only when it is sure.
+PRECISION_OVER_RECALL = 0.25
+
+
+def confusion_verdicts(val: dict[str, Any]) -> dict[str, Verdict]:
+    """What the confusion facts of the validation set say: worst_is_rare, pairs (how many
+    confused pairs), sink_dominant, never_predicted (classes with images never predicted),
+    imprecise (some predicted class has precision below one), precise_not_recalled."""
+    per = [p for p in val["per_class"] if p["support"]]
+    worst = val["support"][val["worst_class"]]
+    average = val["n"] / len(val["per_class"])
+    sink = val["sink"]
+    precisions = [p["precision"] for p in val["per_class"] if p["predicted"]]
+    gaps = {p["class"]: p["precision"] - p["recall"] for p in per}
+    return {
+        "worst_is_rare": flag(
+            worst < RARE_SHARE * average, "worst class's images / average", worst / average
+        ),
+        "pairs": count([i for i, _ in enumerate(val["confused_pairs"])], "confused pairs"),
+        "sink_dominant": flag(
+            sink is not None and sink["share_of_errors"] > SINK_SHARE,
+            "share of errors",
+            sink["share_of_errors"] if sink else None,
+        ),
+        "never_predicted": count(
+            [p["class"] for p in per if not p["predicted"]], "classes never predicted"
+        ),
+        "imprecise": flag(
+            bool(precisions) and min(precisions) < 1,
+            "lowest precision",
+            min(precisions, default=None),
+        ),
+        "precise_not_recalled": count(
+            [k for k, gap in gaps.items() if gap > PRECISION_OVER_RECALL], "precision - recall"
+        ),
+    }
+
+
+def labelled_test_verdicts(test: dict[str, Any], val: dict[str, Any]) -> dict[str, Verdict]:
+    """A labelled test set against the validation set: agrees (same best and worst class),
+    larger (more images, so its numbers are the more reliable)."""
+    same = test["best_class"] == val["best_class"] and test["worst_class"] == val["worst_class"]
+    return {
+        "agrees": flag(same, "best and worst class as on validation"),
+        "larger": flag(
+            test["n"] > val["n"], "test images / validation images", test["n"] / val["n"]
+        ),
+    }
