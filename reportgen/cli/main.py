@@ -7,14 +7,16 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 from reportgen.errors import UserError
 from reportgen.settings.config import Config, load_config, overrides
-from reportgen.settings.own_model import INPUT_SCALES, STARTER
-from reportgen.settings.profiles import PROFILES
-from reportgen.settings.table import LANGS
+from reportgen.settings.own_model import STARTER
+from reportgen.settings.table import KEYS, Setting
 from reportgen.store.diskfull import disk_full_error, disk_full_message
 from reportgen.tfenv import quiet_imports
+
+STARTER_FLAG = "model"  # init --model writes the starter there
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,69 +28,37 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common_flags(init: bool = False) -> argparse.ArgumentParser:
-    """The settings every command takes. init: `--model` alone names the starter file that
-    init writes (elsewhere --model needs its file)."""
+    """The settings every command takes, one flag per row of reportgen/settings/table.py,
+    and --quiet and --debug. init: `--model` alone names the starter file that init writes
+    (elsewhere --model needs its file)."""
     p = _Parser(add_help=False)
     g = p.add_argument_group("settings (override reportgen.toml)")
-    _report_flags(g)
-    _model_flags(g, init)
-    _section_flags(g)
+    for setting in KEYS.values():
+        if init and setting.flag == STARTER_FLAG:
+            g.add_argument(
+                setting.option,
+                type=starter_path,
+                nargs="?",
+                const=STARTER,
+                help=f"write a starter CNN there and use it (default {STARTER})",
+            )
+        else:
+            g.add_argument(setting.option, **_setting_flag(setting))
+    g.add_argument("--quiet", action="store_true", help="no progress bars")
+    g.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's logs")
     return p
 
 
-def _report_flags(g: argparse._ArgumentGroup) -> None:
-    """Who the report is for, what it looks like, what it trains on and for how long."""
-    g.add_argument("--student-id", help="student ID, e.g. R05942017")
-    g.add_argument("--name", help="student name")
-    g.add_argument("--department", help="department and year, e.g. 電機三")
-    g.add_argument("--template", help="course template (reportgen list templates)")
-    g.add_argument("--lang", choices=LANGS, help="language of the generated text")
-    g.add_argument("--output", help="where to write the PDF (default Report.pdf)")
-    g.add_argument(
-        "--data", help="training data: train.csv, fer2013.csv or an image folder (.gz too)"
-    )
-    g.add_argument("--val-fraction", type=float, help="share of train held out for validation")
-    g.add_argument(
-        "--profile", choices=tuple(PROFILES), help="tiny (tests), quick (demo), full (hand-in)"
-    )
-    g.add_argument(
-        "--budget",
-        help="train the missing runs within this time on this machine, e.g. 45m, 2h "
-        "(default: the profile's epochs)",
-    )
-
-
-def _model_flags(g: argparse._ArgumentGroup, init: bool) -> None:
-    """The student's own CNN."""
-    g.add_argument(
-        "--model",
-        type=starter_path if init else None,
-        nargs="?" if init else None,
-        const=STARTER if init else None,
-        help=f"write a starter CNN there and use it (default {STARTER})"
-        if init
-        else "your own CNN: a .py with build_model(input_shape, num_classes), or a trained "
-        ".keras model",
-    )
-    g.add_argument(
-        "--history",
-        help="with a trained .keras model: its training curves (History.history as JSON, or "
-        "CSVLogger's CSV)",
-    )
-    g.add_argument(
-        "--model-input",
-        choices=INPUT_SCALES,
-        help="with a trained .keras model: the pixel range it was trained on (default 0-255)",
-    )
-
-
-def _section_flags(g: argparse._ArgumentGroup) -> None:
-    """Settings of single sections, and of the output."""
-    g.add_argument("--kaggle-public", type=float, help="your Kaggle public score, shown in q1")
-    g.add_argument("--kaggle-private", type=float, help="your Kaggle private score, shown in q1")
-    g.add_argument("--filter-layer", help="q6: the convolutional layer to visualize")
-    g.add_argument("--quiet", action="store_true", help="no progress bars")
-    g.add_argument("--debug", action="store_true", help="show tracebacks and TensorFlow's logs")
+def _setting_flag(setting: Setting) -> dict[str, Any]:
+    """add_argument's options for a setting's flag: a number for a key that takes numbers
+    alone, its choices, its help. argparse leaves a flag not given None: the file's value."""
+    number = str not in setting.types
+    return {
+        "dest": setting.flag,
+        "type": float if number else None,
+        "choices": setting.choices or None,
+        "help": setting.flag_help,
+    }
 
 
 def starter_path(value: str) -> str:

@@ -8,15 +8,16 @@ folders.
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
 from pathlib import Path
 
 import tomlkit
+from tomlkit.items import Table
 
 from reportgen.project.ci import WORKFLOW_PATH, install_spec, workflow
 from reportgen.project.starter import write_starter
 from reportgen.runs.store import RunStore
 from reportgen.settings.config import CONFIG_FILE, Config
+from reportgen.settings.table import KEYS
 from reportgen.store.files import human_size
 from reportgen.store.outputs import rewrite, write_new
 
@@ -25,24 +26,6 @@ GITIGNORE_LINES = ("build/", "runs/.partial/", "runs/.locks/", "runs/.corrupt/")
 _IGNORES_RUNS = ("runs", "runs/", "/runs", "/runs/", "runs/*", "/runs/*")
 
 HEADER = "reportgen settings; every key can be overridden by its flag (reportgen build --help)."
-# The comment beside each key init writes.
-COMMENTS: dict[tuple[str, str], str] = {
-    ("report", "template"): "reportgen list templates",
-    ("report", "lang"): "zh or en",
-    ("data", "path"): "empty: the embedded synthetic faces; else train.csv (or .gz)",
-    ("training", "profile"): "tiny, quick or full",
-    ("training", "budget"): 'e.g. "45m": train within this time here; empty: the profile\'s epochs',
-    ("training", "model"): "your own CNN: a .py with build_model (init --model writes one) or "
-    "a trained .keras; empty: reportgen's",
-    ("training", "history"): "with a trained .keras: its History.history JSON or CSVLogger CSV",
-    ("training", "model_input"): "with a trained .keras: its pixels' range, 0-255 or 0-1",
-    ("explain", "filter_layer"): "q6; empty: a middle convolutional layer",
-}
-# Keys without a value yet, written as a commented example.
-EXAMPLES: dict[tuple[str, str], str] = {
-    ("kaggle", "public"): "public = 0.70",
-    ("kaggle", "private"): "private = 0.69",
-}
 
 ANSWERS_GUIDE = """\
 # Your own words
@@ -64,23 +47,22 @@ writes into this folder. This README is not used by any build.
 
 def config_text(config: Config) -> str:
     """reportgen.toml with config's values, written by a TOML library (any text a student
-    types reads back unchanged), each key with its comment."""
+    types reads back unchanged), in the order of the settings' rows (reportgen/settings/
+    table.py), each key after its help line; a key without a value yet is an example,
+    commented out."""
     doc = tomlkit.document()
     doc.add(tomlkit.comment(HEADER))
-    for table_field in fields(config):
-        if table_field.name == "root":
-            continue
-        table = tomlkit.table()
-        for key, value in asdict(getattr(config, table_field.name)).items():
-            where = (table_field.name, key)
-            if value is None:
-                table.add(tomlkit.comment(EXAMPLES[where]))
-                continue
-            item = tomlkit.item(value)
-            if where in COMMENTS:
-                item.comment(COMMENTS[where])
-            table.add(key, item)
-        doc.add(table_field.name, table)
+    tables: dict[str, Table] = {}
+    for (name, key), setting in KEYS.items():
+        table = tables.setdefault(name, tomlkit.table())
+        table.add(tomlkit.comment(setting.comment))
+        value = getattr(getattr(config, name), key)
+        if value is None:
+            table.add(tomlkit.comment(f"{key} = {setting.example}"))
+        else:
+            table.add(key, value)
+    for name, table in tables.items():
+        doc.add(name, table)
     return tomlkit.dumps(doc)
 
 

@@ -1,74 +1,52 @@
-"""reportgen.toml, overridden by CLI flags. Unknown keys are errors, never ignored."""
+"""reportgen.toml, overridden by CLI flags. Unknown keys are errors, never ignored.
+
+Its tables and keys are the rows of reportgen/settings/table.py: each table is a frozen
+dataclass (StudentConfig for [student], ...) whose fields are its keys with their defaults, in
+the rows' order, and Config holds one of each and the project's root."""
 
 from __future__ import annotations
 
 import argparse
+import operator
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import field, make_dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import UserError, shown_value
-from reportgen.settings.table import KEYS, checked
+from reportgen.settings.table import KEYS, Setting, checked
 
 CONFIG_FILE = "reportgen.toml"
 
 
-@dataclass(frozen=True)
-class StudentConfig:
-    id: str = ""
-    name: str = ""
-    department: str = ""
+def _section(table: str) -> type:
+    """The frozen dataclass of one table: a field per key, its default the row's."""
+    rows = [
+        (name, _kept_type(s), field(default=s.default))
+        for (t, name), s in KEYS.items()
+        if t == table
+    ]
+    cls = make_dataclass(f"{table.capitalize()}Config", rows, frozen=True)
+    cls.__module__ = __name__  # make_dataclass's own module otherwise (Python 3.11)
+    return cls
 
 
-@dataclass(frozen=True)
-class ReportConfig:
-    template: str = "ml2019"
-    lang: str = "zh"
-    output: str = "Report.pdf"
+def _kept_type(setting: Setting) -> Any:
+    """The type of the value kept: the default's, or any the key takes (None: not given)."""
+    if setting.default is None:
+        return reduce(operator.or_, (*setting.types, type(None)))
+    return type(setting.default)
 
 
-@dataclass(frozen=True)
-class DataConfig:
-    path: str = ""  # empty: the embedded synthetic faces
-    val_fraction: float = 0.1
+class _Folders:
+    """What a project's root holds besides its settings."""
 
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    profile: str = "quick"
-    budget: str = ""  # e.g. "45m", "2h": plan the missing runs to end within it; "": none
-    model: str = ""  # the student's own CNN: a .py with build_model, or a trained .keras
-    history: str = ""  # a trained model's History.history JSON or CSVLogger CSV
-    model_input: str = "0-255"  # the pixel range a trained model expects: "0-255" or "0-1"
-
-
-@dataclass(frozen=True)
-class KaggleConfig:
-    """Scores a student got from Kaggle, shown beside the validation accuracy in q1."""
-
-    public: float | None = None
-    private: float | None = None
-
-
-@dataclass(frozen=True)
-class ExplainConfig:
-    filter_layer: str = ""  # q6: empty picks a middle convolutional layer
-
-
-@dataclass(frozen=True)
-class Config:
-    student: StudentConfig = field(default_factory=StudentConfig)
-    report: ReportConfig = field(default_factory=ReportConfig)
-    data: DataConfig = field(default_factory=DataConfig)
-    training: TrainingConfig = field(default_factory=TrainingConfig)
-    kaggle: KaggleConfig = field(default_factory=KaggleConfig)
-    explain: ExplainConfig = field(default_factory=ExplainConfig)
-    root: Path = field(default_factory=Path.cwd)
+    root: Path
 
     @property
     def output_path(self) -> Path:
-        return self.root / self.report.output
+        return self.root / self.report.output  # type: ignore[attr-defined]
 
     @property
     def runs_dir(self) -> Path:
@@ -83,31 +61,45 @@ class Config:
         return self.root / "answers"
 
 
+# The tables, in the order of their first row.
+SECTIONS: dict[str, type] = {table: _section(table) for table in dict.fromkeys(t for t, _ in KEYS)}
+# Each by its name, as a class statement would leave it (pickle finds a class by its name).
+globals().update({cls.__name__: cls for cls in SECTIONS.values()})
+StudentConfig = SECTIONS["student"]  # the render's title page builds one
+Config = make_dataclass(
+    "Config",
+    [
+        *((name, cls, field(default_factory=cls)) for name, cls in SECTIONS.items()),
+        ("root", Path, field(default_factory=Path.cwd)),
+    ],
+    bases=(_Folders,),
+    frozen=True,
+)
+Config.__module__ = __name__
+
+
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:
     """Read root/reportgen.toml (if present), apply the non-None flag overrides, check every
     value (reportgen/settings/table.py): a wrong one is a UserError naming the key or the flag."""
     path = root / CONFIG_FILE
     raw = _read(path)
-    tables: dict[str, dict[str, Any]] = {name: {} for name in _TABLES}
+    tables: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
     for (table, key), spec in KEYS.items():
         flagged = (overrides or {}).get(spec.flag)
         if flagged is not None:
-            where = f"--{spec.flag.replace('_', '-')} {shown_value(flagged)}"
+            where = f"{spec.option} {shown_value(flagged)}"
             tables[table][key] = checked(spec, flagged, where)
         elif key in raw.get(table, {}):
             value = raw[table][key]
             where = f"{_shown(path)}: {table}.{key} = {shown_value(value)}"
             tables[table][key] = checked(spec, value, where)
-    built = {name: cls(**tables[name]) for name, cls in _TABLES.items()}
+    built = {name: cls(**tables[name]) for name, cls in SECTIONS.items()}
     return Config(root=root, **built)
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The settings given as flags: argparse leaves every flag not given None."""
     return {k: v for k, v in vars(args).items() if v is not None}
-
-
-_TABLES = {f.name: f.default_factory for f in fields(Config) if f.name != "root"}  # type: ignore[misc]
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -122,8 +114,8 @@ def _read(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise UserError(f"{where}: cannot read it: {exc.strerror or exc}") from None
     for table, values in raw.items():
-        if table not in _TABLES:
-            raise UserError(f"{where}: unknown table [{table}] (known: {', '.join(_TABLES)})")
+        if table not in SECTIONS:
+            raise UserError(f"{where}: unknown table [{table}] (known: {', '.join(SECTIONS)})")
         if not isinstance(values, dict):
             raise UserError(f"{where}: [{table}] must be a table, not {shown_value(values)}")
         names = sorted(key for t, key in KEYS if t == table)

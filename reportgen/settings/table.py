@@ -1,6 +1,10 @@
-"""What each key of reportgen.toml takes, as a table: its flag, its type and range, what a
-wrong value is told. One check for a value from the file and from its flag alike; a wrong one
-is one line naming the key (or the flag), the value and what is expected."""
+"""Every setting, one row each: its key in reportgen.toml (table, name), its flag, its default,
+its help line (the flag's help and the comment `init` writes beside the key), what it takes
+(type, choices, range, suffixes) and what a wrong value is told. From the rows follow the
+config file's parsing and checks (settings/config.py, with its frozen dataclasses), the flags
+(cli/main.py) and the reportgen.toml that init writes (project/init.py): a new setting is a
+new row. One check for a value from the file and from its flag alike; a wrong one is one line
+naming the key (or the flag), the value and what is expected."""
 
 from __future__ import annotations
 
@@ -17,16 +21,19 @@ from reportgen.settings.profiles import PROFILES
 from reportgen.words.text import languages
 
 STUDENT_ID = re.compile(r"^[A-Z][A-Z0-9]{8}$")
-LANGS = languages()  # the folders of templates/text with a words.toml
+LANGS = languages()  # the folders of words/, each a language
 TEXT: tuple[type, ...] = (str,)
 NUMBER: tuple[type, ...] = (int, float)
 
 
 @dataclass(frozen=True)
-class Key:
-    """One key: flag is its option's name (student_id: --student-id)."""
+class Setting:
+    """One setting. flag is its option's name (student_id: --student-id). default: the value
+    without the key and its flag; None: none (init writes `name = example`, commented)."""
 
     flag: str
+    default: str | float | None
+    help: str  # one line for the terminal: the flag's help, init's comment beside the key
     expected: str  # what a wrong value is told to be
     types: tuple[type, ...] = TEXT
     choices: tuple[str, ...] = ()
@@ -34,6 +41,29 @@ class Key:
     suffixes: tuple[str, ...] = ()  # a path ends in one of these (or is empty: not given)
     required: bool = False  # not empty
     parse: Callable[[Any, str], Any] | None = None  # (value, where) -> the value kept
+    empty: str = ""  # what an empty value stands for
+    example: str = ""  # a value to show, for a setting without a default
+
+    @property
+    def option(self) -> str:
+        return f"--{self.flag.replace('_', '-')}"
+
+    @property
+    def flag_help(self) -> str:
+        """The help line with what the flag's absence leaves: the empty value's meaning, or
+        the default."""
+        default = self.empty or (self.default if self.default not in ("", None) else "")
+        return f"{self.help} (default: {default})" if default else self.help
+
+    @property
+    def comment(self) -> str:
+        """The help line with what the empty value stands for, for reportgen.toml."""
+        return f"{self.help}; empty: {self.empty}" if self.empty else self.help
+
+
+def either(names: tuple[str, ...]) -> str:
+    """("a", "b", "c") -> "a, b or c"."""
+    return f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else "".join(names)
 
 
 def _student_id(value: str, where: str) -> str:
@@ -64,38 +94,124 @@ def _template(value: str, where: str) -> str:
 
 
 TEXT_IN_QUOTES = "text in quotes"
-KEYS: dict[tuple[str, str], Key] = {
-    ("student", "id"): Key("student_id", "a student ID in quotes", parse=_student_id),
-    ("student", "name"): Key("name", TEXT_IN_QUOTES),
-    ("student", "department"): Key("department", TEXT_IN_QUOTES),
-    ("report", "template"): Key(
-        "template", "a course template (reportgen list templates)", required=True, parse=_template
+KERAS_ONLY = "with a trained .keras model: "
+# The settings, by (table, name) in reportgen.toml; in this order in the file and in --help.
+KEYS: dict[tuple[str, str], Setting] = {
+    ("student", "id"): Setting(
+        "student_id",
+        "",
+        "student ID, e.g. R05942017",
+        "a student ID in quotes",
+        parse=_student_id,
     ),
-    ("report", "lang"): Key("lang", f"one of {', '.join(LANGS)}", choices=LANGS),
-    ("report", "output"): Key("output", "the PDF's path, like Report.pdf", required=True),
-    ("data", "path"): Key("data", "a path in quotes (empty: the embedded faces)"),
-    ("data", "val_fraction"): Key(
-        "val_fraction", "a number from 0.01 to 0.5", NUMBER, between=(0.01, 0.5)
+    ("student", "name"): Setting("name", "", "student name", TEXT_IN_QUOTES),
+    ("student", "department"): Setting(
+        "department", "", "department and year, e.g. 電機三", TEXT_IN_QUOTES
     ),
-    ("training", "profile"): Key("profile", f"one of {', '.join(PROFILES)}", choices=(*PROFILES,)),
-    ("training", "budget"): Key("budget", EXAMPLES, (str, int, float), parse=_budget),
-    ("training", "model"): Key(
+    ("report", "template"): Setting(
+        "template",
+        "ml2019",
+        "course template: a name from `reportgen list templates`, or a .toml file",
+        "a course template (reportgen list templates)",
+        required=True,
+        parse=_template,
+    ),
+    ("report", "lang"): Setting(
+        "lang",
+        "zh",
+        f"language of the generated text: {either(LANGS)}",
+        f"one of {', '.join(LANGS)}",
+        choices=LANGS,
+    ),
+    ("report", "output"): Setting(
+        "output",
+        "Report.pdf",
+        "where to write the PDF",
+        "the PDF's path, like Report.pdf",
+        required=True,
+    ),
+    ("data", "path"): Setting(
+        "data",
+        "",
+        "training data: train.csv, fer2013.csv, either gzipped, or an image folder",
+        "a path in quotes (empty: the embedded faces)",
+        empty="the embedded synthetic faces",
+    ),
+    ("data", "val_fraction"): Setting(
+        "val_fraction",
+        0.1,
+        "share of train held out for validation",
+        "a number from 0.01 to 0.5",
+        NUMBER,
+        between=(0.01, 0.5),
+    ),
+    ("training", "profile"): Setting(
+        "profile",
+        "quick",
+        "how much to train: tiny for tests, quick for a demo, full for the hand-in",
+        f"one of {', '.join(PROFILES)}",
+        choices=(*PROFILES,),
+    ),
+    ("training", "budget"): Setting(
+        "budget",
+        "",
+        "train the missing runs within this time on this machine, e.g. 45m, 2h",
+        EXAMPLES,
+        (str, int, float),
+        parse=_budget,
+        empty="the profile's epochs",
+    ),
+    ("training", "model"): Setting(
         "model",
+        "",
+        "your own CNN: a .py with build_model(input_shape, num_classes), or a trained .keras model",
         "a .py file with build_model(input_shape, num_classes) or a trained .keras model "
         "(model.save('my_model.keras'))",
         suffixes=SUFFIXES,
+        empty="reportgen's own",
     ),
-    ("training", "history"): Key("history", "a path in quotes"),
-    ("training", "model_input"): Key(
-        "model_input", f"one of {', '.join(INPUT_SCALES)}", choices=INPUT_SCALES
+    ("training", "history"): Setting(
+        "history",
+        "",
+        f"{KERAS_ONLY}its training curves (History.history as JSON, or CSVLogger's CSV)",
+        "a path in quotes",
     ),
-    ("kaggle", "public"): Key("kaggle_public", "a score from 0 to 1", NUMBER, between=(0, 1)),
-    ("kaggle", "private"): Key("kaggle_private", "a score from 0 to 1", NUMBER, between=(0, 1)),
-    ("explain", "filter_layer"): Key("filter_layer", "a layer's name in quotes"),
+    ("training", "model_input"): Setting(
+        "model_input",
+        "0-255",
+        f"{KERAS_ONLY}the pixel range it was trained on, {either(INPUT_SCALES)}",
+        f"one of {', '.join(INPUT_SCALES)}",
+        choices=INPUT_SCALES,
+    ),
+    ("kaggle", "public"): Setting(
+        "kaggle_public",
+        None,
+        "your Kaggle public score, shown in q1",
+        "a score from 0 to 1",
+        NUMBER,
+        between=(0, 1),
+        example="0.70",
+    ),
+    ("kaggle", "private"): Setting(
+        "kaggle_private",
+        None,
+        "your Kaggle private score, shown in q1",
+        "a score from 0 to 1",
+        NUMBER,
+        between=(0, 1),
+        example="0.69",
+    ),
+    ("explain", "filter_layer"): Setting(
+        "filter_layer",
+        "",
+        "q6: the convolutional layer to visualize",
+        "a layer's name in quotes",
+        empty="a middle convolutional layer",
+    ),
 }
 
 
-def checked(key: Key, value: Any, where: str) -> Any:
+def checked(key: Setting, value: Any, where: str) -> Any:
     """The value kept for key (an int given for a float stays a number), or a UserError:
     `where: expected ...` (where names the key or the flag, and the value)."""
     if isinstance(value, bool) or not isinstance(value, key.types):

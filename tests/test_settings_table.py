@@ -1,0 +1,199 @@
+"""One place per setting: a row of reportgen/settings/table.py is a key of reportgen.toml with
+its checks, a field of the config's dataclasses, a flag, and a commented line of the file init
+writes. A new row and nothing else is a new setting."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from reportgen import SOURCE_ROOT
+from reportgen.cli.main import parser
+from reportgen.project.init import config_text
+from reportgen.settings.config import SECTIONS, Config, load_config
+from reportgen.settings.table import KEYS, LANGS, checked, either
+from reportgen.words.text import languages
+
+ROWS = list(KEYS.items())
+
+
+def test_the_dataclasses_are_the_table():
+    """Config: a field per table, in the rows' order, then root; each table's dataclass: a
+    field per key, in the rows' order, its default the row's."""
+    tables = list(dict.fromkeys(table for table, _ in KEYS))
+    assert [f.name for f in dataclasses.fields(Config)] == [*tables, "root"]
+    assert list(SECTIONS) == tables
+    config = Config()
+    for table in tables:
+        section = getattr(config, table)
+        assert dataclasses.is_dataclass(section)
+        assert type(section) is SECTIONS[table]
+        expected = [(key, s.default) for (t, key), s in ROWS if t == table]
+        assert [(f.name, f.default) for f in dataclasses.fields(section)] == expected
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(section, expected[0][0], "changed")
+
+
+@pytest.mark.parametrize(("key", "setting"), ROWS, ids=[f"{t}.{k}" for (t, k), _ in ROWS])
+def test_a_row_is_whole(key, setting):
+    """A default its own check keeps, or an example that passes it; one help line."""
+    assert setting.help and "\n" not in setting.help and "\n" not in setting.comment
+    if setting.default is None:
+        example = tomllib.loads(f"x = {setting.example}")["x"]
+        assert checked(setting, example, "example") == example
+    else:
+        assert checked(setting, setting.default, "default") == setting.default
+    assert setting.option == "--" + setting.flag.replace("_", "-")
+
+
+def test_flags_and_dests_are_unique():
+    flags = [s.flag for s in KEYS.values()]
+    assert len(set(flags)) == len(flags)
+    assert not {"quiet", "debug", "dry_run", "no_train", "watch"} & set(flags)
+
+
+@pytest.mark.parametrize("command", ["build", "init"])
+def test_every_row_is_a_flag(command):
+    """Each command's flags: one per row, a float for a number, the row's choices, its
+    help with what the flag's absence leaves (init's --model: the starter's path)."""
+    sub = parser()._subparsers._group_actions[0].choices[command]
+    actions = {a.dest: a for a in sub._actions}
+    for setting in KEYS.values():
+        action = actions[setting.flag]
+        assert action.option_strings == [setting.option]
+        assert action.default is None  # not given: the file's value
+        if command == "init" and setting.flag == "model":
+            continue
+        number = str not in setting.types
+        assert action.type is (float if number else None)
+        assert tuple(action.choices or ()) == setting.choices
+        assert action.help.startswith(setting.help)
+
+
+def test_the_languages_come_from_the_words():
+    """The languages are the folders of words/: the flag's choices, the key's check, the
+    help line and init's comment follow them."""
+    lang = KEYS[("report", "lang")]
+    assert LANGS == languages() == lang.choices
+    assert lang.help.endswith(either(LANGS))
+    assert lang.default in LANGS
+
+
+def test_either():
+    assert either(("a",)) == "a"
+    assert either(("a", "b")) == "a or b"
+    assert either(("a", "b", "c")) == "a, b or c"
+
+
+def test_init_writes_each_key_after_its_help_line(tmp_path):
+    """Each key after its help line, in its table; a key without a value commented out."""
+    config = load_config(tmp_path, {"kaggle_private": 0.5})
+    text = config_text(config)
+    assert tomllib.loads(text)["kaggle"] == {"private": 0.5}  # public: not given, commented
+    tables = {name: body.splitlines() for name, body in _tables(text)}
+    assert list(tables) == list(SECTIONS)
+    for (table, key), setting in ROWS:
+        value = getattr(getattr(config, table), key)
+        line = f"# {key} = {setting.example}" if value is None else f"{key} = "
+        at = next(i for i, text in enumerate(tables[table]) if text.startswith(line))
+        assert tables[table][at - 1] == f"# {setting.comment}"
+
+
+def _tables(text: str) -> list[tuple[str, str]]:
+    """A TOML file's tables: each [name] and the text up to the next."""
+    parts = re.split(r"(?m)^\[(\w+)\]$", text)[1:]
+    return list(zip(parts[::2], parts[1::2], strict=True))
+
+
+# A row in a table there is, and a table of its own with a key without a default, put into
+# the table before anything reads it (in a fresh interpreter, so that no other test sees
+# them): what each part of reportgen makes of them.
+NEW_ROWS = """
+import contextlib, io, json
+from pathlib import Path
+
+from reportgen.settings import table
+
+table.KEYS[("explain", "overlay")] = table.Setting(
+    "overlay", 0.5, "how opaque the heat map is", "a share from 0 to 1", table.NUMBER,
+    between=(0, 1),
+)
+table.KEYS[("notes", "motto")] = table.Setting(
+    "motto", None, "a line under the title", "text in quotes", example='"carpe diem"'
+)
+
+from reportgen.cli.main import main, parser
+from reportgen.errors import UserError
+from reportgen.settings.config import load_config
+
+root, seen = Path.cwd(), {}
+toml = root / "reportgen.toml"
+args = parser().parse_args(["build", "--overlay", "0.25", "--motto", "hi"])
+seen["flags"] = [args.overlay, args.motto]
+try:
+    parser().parse_args(["build", "--overlay", "opaque"])
+except SystemExit as exc:
+    seen["bad flag"] = exc.code
+with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.suppress(SystemExit):
+    parser().parse_args(["build", "--help"])
+seen["help"] = " ".join(out.getvalue().split())
+config = load_config(root)
+seen["defaults"] = [config.explain.overlay, config.notes.motto]
+toml.write_text("[explain]\\noverlay = 0.75\\n[notes]\\nmotto = 'hi'\\n", encoding="utf-8")
+config = load_config(root)
+seen["file"] = [config.explain.overlay, config.notes.motto]
+seen["flag over file"] = load_config(root, {"overlay": 0.125}).explain.overlay
+for wrong in ("[explain]\\noverlay = 2\\n", "[notes]\\nmotto = 5\\n", "[notes]\\nmoto = ''\\n"):
+    toml.write_text(wrong, encoding="utf-8")
+    try:
+        load_config(root)
+    except UserError as exc:
+        seen.setdefault("refused", []).append(str(exc))
+toml.unlink()
+with contextlib.redirect_stdout(io.StringIO()):
+    seen["init"] = main(["init", "--overlay", "0.375"])
+seen["written"] = toml.read_text(encoding="utf-8")
+config = load_config(root)
+seen["read back"] = [config.explain.overlay, config.notes.motto]
+print(json.dumps(seen))
+"""
+
+
+def test_a_new_row_is_a_new_setting(tmp_path):
+    """The new rows' flags parse (a number as a float, refused otherwise) with their help;
+    the config file takes their keys, checks their values, knows them as keys; the flag wins
+    over the file; init writes them with their help lines and reads them back."""
+    env = {"PYTHONPATH": str(SOURCE_ROOT), "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", NEW_ROWS],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["flags"] == [0.25, "hi"]
+    assert seen["bad flag"] == 2 and "--overlay: invalid float value: 'opaque'" in done.stderr
+    assert "--overlay OVERLAY how opaque the heat map is (default: 0.5)" in seen["help"]
+    assert "--motto MOTTO a line under the title" in seen["help"]
+    assert seen["defaults"] == [0.5, None]
+    assert seen["file"] == [0.75, "hi"]
+    assert seen["flag over file"] == 0.125
+    assert seen["refused"] == [
+        "reportgen.toml: explain.overlay = 2: expected a share from 0 to 1",
+        "reportgen.toml: notes.motto = 5: expected text in quotes",
+        "reportgen.toml: unknown key notes.moto (known: motto)",
+    ]
+    assert seen["init"] == 0
+    written = seen["written"]
+    assert "# how opaque the heat map is\noverlay = 0.375\n" in written
+    assert '[notes]\n# a line under the title\n# motto = "carpe diem"\n' in written
+    assert seen["read back"] == [0.375, None]
