@@ -9,9 +9,12 @@ two so that load on the machine falls on both alike, times as fresh processes:
             (full_fonts=True, as reportgen does): what no rebuild can go below
   rebuild   `reportgen build` after an edit of answers/q3_augmentation.md: every run and
             section cached, the answer read again, the report rendered
+  switch    `reportgen build --lang en` (then zh, alternating) with every measurement cached
+            and no presented section of that language: each section presented anew from its
+            measurement (figures drawn, prose written), nothing measured, nothing trained
 and prints, for each, the median and the minimum wall time and the median CPU time (user +
 system: steadier than wall time on a shared machine), and their ratios (the target: at most
-1.3). Then the same edit seen by a running `reportgen build --watch`: the rebuild time it
+1.3 for the rebuild; the switch's ratio to the rebuild says what presenting costs). Then the same edit seen by a running `reportgen build --watch`: the rebuild time it
 reports, and the time from the save to its line (the debounce included). Prints figures;
 asserts nothing.
 """
@@ -22,6 +25,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -103,20 +107,36 @@ def main() -> None:
         floors.append(timed(floor_argv, root))
         edit_answer(root, n)
         rebuilds.append(timed([str(BIN), "build", *flags], root))
+    switches = switch_figures(root, flags, args.repeat)
     reported, latency = watch_figures(root, flags, args.repeat)
 
-    floor, rebuild = _figures(floors), _figures(rebuilds)
+    floor, rebuild, switch = _figures(floors), _figures(rebuilds), _figures(switches)
     print(f"{args.repeat} of each, alternating; {os.cpu_count()} CPUs, load {_load()}")
     print("                                       wall median   wall min    CPU median")
     print(f"floor (bare WeasyPrint, same HTML):    {_row(floor)}")
     print(f"rebuild after an answer edit:          {_row(rebuild)}")
     ratios = "     ".join(f"{r / f:5.2f}x  " for r, f in zip(rebuild, floor, strict=True))
     print(f"ratio rebuild / floor (target <= 1.3):  {ratios}")
+    print(f"language switch (present anew):        {_row(switch)}")
+    ratios = "     ".join(f"{s / r:5.2f}x  " for s, r in zip(switch, rebuild, strict=True))
+    print(f"ratio switch / answer-edit rebuild:     {ratios}")
     watch = statistics.median(reported)
     print(
         f"--watch rebuild (as it reports):        {watch:6.2f} s  ({watch / floor[0]:.2f}x the floor)"
     )
     print(f"--watch, from the save to its line:     {statistics.median(latency):6.2f} s")
+
+
+def switch_figures(root: Path, flags: list[str], repeat: int) -> list[tuple[float, float]]:
+    """(wall, CPU) of `repeat` language switches, each with the presented sections removed
+    (build/measured kept) so that every section is presented anew; ends back in zh."""
+    samples = []
+    for n in range(repeat):
+        shutil.rmtree(root / "build" / "sections", ignore_errors=True)
+        lang = "en" if n % 2 == 0 else "zh"
+        samples.append(timed([str(BIN), "build", *flags, "--lang", lang, "--no-train"], root))
+    subprocess.run([str(BIN), "build", *flags], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return samples
 
 
 def _figures(samples: list[tuple[float, float]]) -> tuple[float, float, float]:

@@ -11,6 +11,7 @@ a fixed caption re-presents without measuring, and `run q3` measures q3 alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from reportgen import questions
@@ -154,7 +155,8 @@ def present_section(project: Project, module: str, measured: Measured) -> tuple[
 
     def make(work: Path) -> str:
         page = Page(module=module, lang=project.config.report.lang, out_dir=work)
-        made.append(questions.load(module).present(measured, page))
+        section = questions.load(module).present(measured, page)
+        made.append(replace(section, facts=measured.record()))
         return made[0].to_json()
 
     write_section(folder, make)

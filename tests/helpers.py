@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -123,4 +124,5 @@ def answer(ctx, page) -> Section:
     from reportgen import questions
 
     module = questions.load(ctx.module)
-    return module.present(module.measure(ctx), page)
+    measured = module.measure(ctx)
+    return replace(module.present(measured, page), facts=measured.record())

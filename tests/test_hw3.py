@@ -9,9 +9,11 @@ import re
 import numpy as np
 import pytest
 
+from reportgen.measure.facts.ablation import ablation_verdicts
 from reportgen.measure.facts.confusion import (
     confused_pairs,
     confusion_facts,
+    labelled_test_verdicts,
     misclassified_examples,
     normalized_confusion,
 )
@@ -397,12 +399,17 @@ def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
     for effect in (*q3["normalization"].values(), *q3["augmentation"].values()):
         effect.update(se=0.006, ratio=abs(effect["delta"]) / 0.006)
         effect["beyond_noise"] = abs(effect["delta"]) > 0.012
-    text = render_text(lang, "q3_augmentation", {**q3, "part": "results"})
+    verdicts = ablation_verdicts(q3)
+    text = render_text(lang, "q3_augmentation", {**q3, "verdicts": verdicts, "part": "results"})
     assert ("標準差約 1.0 個百分點" if lang == "zh" else "about 1.0 points") in text
 
     q4 = json.loads(json.dumps(sections("q4_confusion")[0].facts))
     q4["tests"] = [{"name": "PublicTest", **q4["val"], "n": 3589}]
-    text = render_text(lang, "q4_confusion", {**q4, "part": "tests"})
+    verdicts = {
+        f"{name}.PublicTest": v
+        for name, v in labelled_test_verdicts(q4["tests"][0], q4["val"]).items()
+    }
+    text = render_text(lang, "q4_confusion", {**q4, "verdicts": verdicts, "part": "tests"})
     assert "PublicTest" in text and "3,589" in text
 
 

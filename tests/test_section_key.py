@@ -1,6 +1,7 @@
-"""A section's key is the hash of everything that can change it, each input derived: the
-settings its module declares, the code it imports (found by reading the files), its words.
-A change reaches the sections that read it and no other."""
+"""A measurement's key is the hash of everything that can change a number: its runs, the
+settings its module declares, the data and the code its measure() runs (found by reading the
+files). A section's key adds how it is said: the language, the module's code, its words.
+A change reaches the measurements and sections that read it and no other."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import SOURCE_ROOT, questions
-from reportgen.build import section_key, text_files
+from reportgen.build import measured_key, section_key, text_files
 from reportgen.cli.main import main
 from reportgen.project.folder import Project
 from reportgen.settings.config import load_config
@@ -25,6 +26,10 @@ HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy", "lime", "skima
 
 def keys(project: Project) -> dict[str, str]:
     return {m: section_key(project, m) for m in questions.MODULES}
+
+
+def measured_keys(project: Project) -> dict[str, str]:
+    return {m: measured_key(project, m) for m in questions.MODULES}
 
 
 def changed(a: dict[str, str], b: dict[str, str]) -> set[str]:
@@ -53,6 +58,13 @@ def test_a_setting_reaches_the_section_that_declares_it_alone(tiny_project):
     assert changed(base, keys(variant(tiny_project, kaggle_public=0.7))) == {"q1_cnn"}
     assert changed(base, keys(variant(tiny_project, lang="en"))) == set(questions.MODULES)
     assert keys(variant(tiny_project)) == base  # nothing changed: nothing changes
+
+
+def test_a_language_measures_nothing_anew(tiny_project):
+    assert measured_keys(variant(tiny_project, lang="en")) == measured_keys(tiny_project)
+    assert changed(
+        measured_keys(tiny_project), measured_keys(variant(tiny_project, {"lime_samples": 150}))
+    ) == {"q7_lime"}
 
 
 def test_the_code_a_module_runs_is_found_by_reading_it():
@@ -101,25 +113,41 @@ def edited(monkeypatch, target: Path, addition: bytes, docstring: bytes = b"") -
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
 
 
+ALL = set(questions.MODULES)
+
+
 @pytest.mark.parametrize(
-    ("path", "reached"),
+    ("path", "reached", "measured"),
     [
-        ("reportgen/measure/facts/lime.py", {"q7_lime"}),
-        ("reportgen/measure/explain/saliency.py", {"q5_saliency"}),
-        ("reportgen/plots/training.py", {"q1_cnn", "q2_dnn", "q3_augmentation"}),
-        ("reportgen/words/zh/q4_confusion.md.j2", {"q4_confusion"}),
-        ("reportgen/words/zh/words.toml", set(questions.MODULES)),
-        ("reportgen/words/en/words.toml", set()),  # the report is in zh
-        ("reportgen/settings/profiles.py", set()),  # its values are in the key, as params and runs
-        ("reportgen/runs/run.py", set(questions.MODULES)),  # how a run is read back
-        ("reportgen/runs/train.py", set()),  # in the keys of the runs, not of the sections
+        ("reportgen/measure/facts/lime.py", {"q7_lime"}, {"q7_lime"}),
+        ("reportgen/measure/explain/saliency.py", {"q5_saliency"}, {"q5_saliency"}),
+        ("reportgen/plots/training.py", {"q1_cnn", "q2_dnn", "q3_augmentation"}, set()),
+        ("reportgen/words/zh/q4_confusion.md.j2", {"q4_confusion"}, set()),
+        ("reportgen/words/zh/words.toml", ALL, set()),  # a caption: said anew, not measured
+        ("reportgen/words/en/words.toml", set(), set()),  # the report is in zh
+        ("reportgen/settings/profiles.py", set(), set()),  # its values are in the key
+        ("reportgen/runs/run.py", ALL, ALL),  # how a run is read back
+        ("reportgen/runs/train.py", set(), set()),  # in the keys of the runs
     ],
 )
-def test_a_changed_file_reaches_the_sections_that_read_it(tiny_project, monkeypatch, path, reached):
-    base = keys(tiny_project)
+def test_a_changed_file_reaches_what_reads_it(tiny_project, monkeypatch, path, reached, measured):
+    base, base_measured = keys(tiny_project), measured_keys(tiny_project)
     code = path.endswith(".py")
     edited(monkeypatch, SOURCE_ROOT / path, b"\n_edited = 1\n" if code else b"\n# edited\n")
     assert changed(base, keys(tiny_project)) == reached
+    assert changed(base_measured, measured_keys(tiny_project)) == measured
+
+
+def test_a_question_measures_anew_only_when_what_measure_reaches_changes(tiny_project, monkeypatch):
+    """Within a question module, only the definitions measure() reaches by name count."""
+    q4 = SOURCE_ROOT / "reportgen/questions/q4_confusion.py"
+    base, base_measured = keys(tiny_project), measured_keys(tiny_project)
+    edited(monkeypatch, q4, b"\n\ndef present_helper():\n    return 1\n")
+    assert changed(base, keys(tiny_project)) == {"q4_confusion"}
+    assert measured_keys(tiny_project) == base_measured
+    monkeypatch.undo()
+    edited(monkeypatch, q4, b"\n\ndef measure(ctx):\n    return None\n")
+    assert changed(base_measured, measured_keys(tiny_project)) == {"q4_confusion"}
 
 
 def test_a_comment_or_a_docstring_reaches_no_section(tiny_project, monkeypatch):

@@ -48,6 +48,11 @@ class Measured:
         }
         return cls(raw["module"], raw["facts"], verdicts, dict(arrays))
 
+    def record(self) -> dict[str, Any]:
+        """The facts and the verdicts (as plain data), as a section keeps them beside its
+        blocks: what its prose was rendered from."""
+        return {**self.facts, "verdicts": {k: asdict(v) for k, v in self.verdicts.items()}}
+
     def template_values(self) -> dict[str, Any]:
         """What the prose templates read: the facts, and `verdicts` by name."""
         return {**self.facts, "verdicts": dict(self.verdicts)}

@@ -9,17 +9,24 @@ from typing import Any
 import numpy as np
 
 from reportgen.data.classes import IMAGE_SIZE
+from reportgen.measure.facts.ablation import (
+    SWITCHES,
+    Grid,
+    ablation_verdicts,
+    cell_facts,
+    curve_facts,
+    effect_facts,
+)
 from reportgen.measure.facts.training import (
-    NEAR_MIN,
     augment_facts,
     budget_facts,
     has_batch_norm,
-    history_facts,
     normalization_stats,
     pixel_range,
 )
 from reportgen.plots.training import val_loss_figure
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import ablation_name, ablation_runs, own_model_params
 from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.runs.run import Run
@@ -30,9 +37,6 @@ from reportgen.words.text import Words, pct
 
 MODULE = "q3_augmentation"
 TITLE = "Normalization and augmentation: a 2x2 ablation"
-SWITCHES = ((False, False), (False, True), (True, False), (True, True))  # (normalize, augment)
-
-Grid = dict[tuple[bool, bool], list[Run]]  # (normalize, augment) -> its run per seed
 
 
 def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
@@ -41,92 +45,6 @@ def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:
     return {"seeds": list(profile.seeds), "own": own_model_params(config)}
-
-
-def cell_facts(grid: Grid, seeds: list[int]) -> list[dict[str, Any]]:
-    """Per cell, in SWITCHES order: its switches, the mean validation accuracy over the
-    seeds, their standard deviation (None with one seed), each run's accuracy, name, key."""
-    cells = []
-    for n, a in SWITCHES:
-        accs = [float(r.metrics["val_accuracy"]) for r in grid[(n, a)]]
-        cells.append(
-            {
-                "normalize": n,
-                "augment": a,
-                "mean": float(np.mean(accs)),
-                "std": float(np.std(accs, ddof=1)) if len(accs) > 1 else None,
-                "accuracies": accs,
-                "run_names": [ablation_name(n, a, s) for s in seeds],
-                "run_keys": [r.key for r in grid[(n, a)]],
-            }
-        )
-    return cells
-
-
-def _effect(delta: float, se: float | None) -> dict[str, Any]:
-    return {
-        "delta": delta,
-        "se": se,
-        "ratio": abs(delta) / se if se else None,
-        "beyond_noise": abs(delta) > 2 * se if se is not None else None,
-    }
-
-
-def effect_facts(cells: list[dict[str, Any]], k: int) -> dict[str, Any]:
-    """The effect of turning each switch on (delta of mean accuracy, its standard error from
-    the pooled seed-to-seed spread, ratio = |delta| / se, beyond_noise = |delta| > 2 se; se
-    None with one seed): `main` averaged over the other switch, and within each of the other
-    switch's settings. Also the pooled std."""
-    mean = {(c["normalize"], c["augment"]): c["mean"] for c in cells}
-    pooled = math.sqrt(np.mean([c["std"] ** 2 for c in cells])) if k > 1 else None
-    se_main = pooled / math.sqrt(k) if pooled is not None else None  # 2k runs against 2k
-    se_one = pooled * math.sqrt(2 / k) if pooled is not None else None  # k against k
-
-    def on(switch: int, other: bool) -> float:
-        cell = [other, other]
-        cell[switch] = True
-        off = list(cell)
-        off[switch] = False
-        return mean[tuple(cell)] - mean[tuple(off)]  # type: ignore[index]
-
-    def effects(switch: int, without: str, with_: str) -> dict[str, Any]:
-        return {
-            "main": _effect((on(switch, False) + on(switch, True)) / 2, se_main),
-            without: _effect(on(switch, False), se_one),
-            with_: _effect(on(switch, True), se_one),
-        }
-
-    return {
-        "pooled_std": pooled,
-        "normalization": effects(0, "without_aug", "with_aug"),
-        "augmentation": effects(1, "without_norm", "with_norm"),
-    }
-
-
-def curve_facts(grid: Grid, seed: int) -> dict[str, Any]:
-    """The first seed's four validation-loss curves (history_facts each), and averages over
-    the pairs of them: the loss after the first epoch with normalization off and on, the
-    best epoch with augmentation off and on."""
-    curves = [
-        {"normalize": n, "augment": a, "seed": seed, **history_facts(grid[(n, a)][0].history)}
-        for n, a in SWITCHES
-    ]
-
-    def mean(key: str, switch: str, value: bool) -> float:
-        return float(np.mean([c[key] for c in curves if c[switch] == value]))
-
-    return {
-        "curves": curves,
-        "first_loss": {
-            "off": mean("first_val_loss", "normalize", False),
-            "on": mean("first_val_loss", "normalize", True),
-        },
-        "best_epoch_mean": {
-            "noaug": mean("best_epoch", "augment", False),
-            "aug": mean("best_epoch", "augment", True),
-        },
-        "near_min": NEAR_MIN,
-    }
 
 
 def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
@@ -157,7 +75,8 @@ def _budget(run: Run, runs: int) -> dict[str, Any] | None:
 
 
 def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> dict[str, Any]:
-    cells = cell_facts(grid, seeds)
+    names = {(n, a): [ablation_name(n, a, s) for s in seeds] for n, a in SWITCHES}
+    cells = cell_facts(grid, names)
     effects = effect_facts(cells, len(seeds))
     n_val = len(grid[(True, True)][0].val_true)
     overall = float(np.mean([c["mean"] for c in cells]))
@@ -178,6 +97,13 @@ def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> di
         "methods": method_facts(grid, train_images),
         **curve_facts(grid, seeds[0]),
     }
+
+
+def measure(ctx: Context) -> Measured:
+    seeds = list(ctx.params["seeds"])
+    grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
+    facts = {**ablation_facts(grid, seeds, ctx.data.train.images), "own": ctx.params["own"]}
+    return Measured(MODULE, facts, ablation_verdicts(facts))
 
 
 def cell_label(normalize: bool, augment: bool, w: Words) -> str:
@@ -202,34 +128,31 @@ def accuracy_table(facts: dict[str, Any], w: Words) -> Table:
     )
 
 
-def answer(ctx: Context) -> Section:
-    seeds = list(ctx.params["seeds"])
-    grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
-    facts = {**ablation_facts(grid, seeds, ctx.data.train.images), "own": ctx.params["own"]}
-    w, plot_words = ctx.words[MODULE], ctx.words["plots"]["training"]
+def present(measured: Measured, page: Page) -> Section:
+    facts = measured.facts
+    w, plot_words = page.words[MODULE], page.words["plots"]["training"]
     near = pct(facts["near_min"], 0)
+    curves = {(c["normalize"], c["augment"]): c for c in facts["curves"]}
     val_loss_figure(
-        {cell_label(n, a, w): grid[(n, a)][0].history["val_loss"] for n, a in SWITCHES},
-        ctx.figure_path("ablation_val_loss.png"),
+        {cell_label(n, a, w): curves[(n, a)]["val_loss"] for n, a in SWITCHES},
+        page.figure_path("ablation_val_loss.png"),
         words=plot_words,
-        marks={
-            cell_label(c["normalize"], c["augment"], w): c["epoch_near_min"]
-            for c in facts["curves"]
-        },
+        marks={cell_label(n, a, w): curves[(n, a)]["epoch_near_min"] for n, a in SWITCHES},
         mark_label=plot_words["near"].format(near=near),
     )
+    seeds = facts["seeds"]
     seed = w["seed"].format(s=seeds[0]) if len(seeds) > 1 else ""
     return Section(
         module=MODULE,
-        facts=facts,
+        facts=dict(facts),
         blocks=[
-            Text(ctx.draft(facts, "methods")),
+            Text(page.draft(measured, "methods")),
             accuracy_table(facts, w),
-            Text(ctx.draft(facts, "results")),
+            Text(page.draft(measured, "results")),
             Figure(
                 file="ablation_val_loss.png",
                 caption=w["curves"].format(seed=seed, near=near),
             ),
-            Text(ctx.draft(facts, "curves")),
+            Text(page.draft(measured, "curves")),
         ],
     )
