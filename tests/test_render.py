@@ -191,9 +191,11 @@ def test_each_template_renders_whole(rendered, template_id):
 
 def test_embedded_fonts_are_the_cjk_subsets(rendered):
     infos = list(_fonts(list(PdfReader(rendered["ml2019"]).pages)))
-    names = {f.name for f in infos}
-    assert any("Noto-Sans-CJK-TC" in n for n in names), names
-    sans = next(f for f in infos if f.family == "Noto Sans CJK TC")
+    # The stylesheet's families, each the face the language names (zh: Traditional Chinese).
+    assert {f.name for f in infos} == {"ReportGen-Sans", "ReportGen-Mono"}
+    sources = fonts.cjk_sources("zh")
+    assert {f.family for f in infos} == {s.family for s in sources.values()}
+    sans = next(f for f in infos if f.family == sources[fonts.SANS].family == "Noto Sans CJK TC")
     assert sans.glyphs is not None and sans.glyphs < 2000  # a subset, not 65k glyphs
     assert all(f.embedded for f in infos)
 
@@ -404,13 +406,17 @@ def test_failed_render_leaves_the_previous_pdf_byte_for_byte(tmp_path, monkeypat
 
 def test_subset_is_cached_by_character_set(tmp_path):
     chars = fonts.document_chars("請說明你實作的 CNN model")
-    first = fonts.subset_faces(chars, tmp_path)
+    first = fonts.subset_faces(chars, tmp_path, "zh")
     stamp = {f.path: f.path.stat().st_mtime_ns for f in first}
-    again = fonts.subset_faces(set(chars), tmp_path)
+    again = fonts.subset_faces(set(chars), tmp_path, "zh")
     assert [f.path for f in again] == [f.path for f in first]
     assert {f.path: f.path.stat().st_mtime_ns for f in again}.keys() == stamp.keys()
-    other = fonts.subset_faces(chars | {"龘"}, tmp_path)
+    other = fonts.subset_faces(chars | {"龘"}, tmp_path, "zh")
     assert {f.path for f in other}.isdisjoint(f.path for f in first)
+    # The file name: the face, then its content key (store/keys.content_key, 16 digits).
+    assert all(
+        re.fullmatch(r"NotoSans(Mono)?CJKtc-Regular-[0-9a-f]{16}", f.path.stem) for f in first
+    )
 
 
 def test_no_cjk_font_is_a_user_error(monkeypatch):
@@ -422,13 +428,8 @@ def test_no_cjk_font_is_a_user_error(monkeypatch):
         "find_spec",
         lambda name, *a: None if name == fonts.PACKAGE else real(name, *a),
     )
-    fonts.cjk_sources.cache_clear()
-    try:
-        with pytest.raises(UserError, match="noto-cjk-sans-otc"):
-            fonts.cjk_sources()
-    finally:
-        monkeypatch.undo()
-        fonts.cjk_sources.cache_clear()
+    with pytest.raises(UserError, match="noto-cjk-sans-otc"):
+        fonts.cjk_sources("zh")
 
 
 def test_matplotlib_draws_chinese_with_the_cjk_font(tmp_path):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 import reportgen.words.text
 from reportgen import SOURCE_ROOT
 from reportgen.render.unicode import squashed
-from reportgen.words.text import TEXT_DIR, WORDS_FILE, languages, words
+from reportgen.words.text import TEXT_DIR, WORDS_FILE, language, languages, words
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # An English sentence: three words of letters or more, with spaces (or punctuation) between.
@@ -193,6 +193,7 @@ def _language_copy(text_dir: Path, monkeypatch):
 
 def _clear_caches() -> None:
     words.cache_clear()
+    language.cache_clear()
     reportgen.words.text._env.cache_clear()
 
 

@@ -44,6 +44,7 @@ class Figure:
     file: str
     caption: str
     width: str = "100%"
+    alt: str = ""  # what the image shows, for a reader who cannot see it (the PDF's /Alt)
     part: str = MAIN
     kind: Literal["figure"] = "figure"
 

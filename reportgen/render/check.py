@@ -6,6 +6,12 @@ prompt as the course template words them (compared with whitespace removed; full
 punctuation must stay full-width), in order, no section left as a placeholder, and every
 character drawn with a real glyph of an embedded font (a CJK one among them): WeasyPrint
 keeps the text of a character it had no glyph for, so the text alone cannot show boxes.
+
+And what can be read back of PDF/UA (the structural check: no validator such as veraPDF
+is installable from PyPI or Debian): the PDF is tagged (/MarkInfo /Marked true and a
+structure tree), says its language (/Lang), has the template's title and an author in its
+metadata, a bookmark for every question, and an alt text (/Alt) on every figure of its
+structure tree. Its pages are counted against the template's page_limit, where it has one.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ class CheckResult:
     problems: list[str]
     student_id: str  # the ID looked for: the configured one, else the report's own
     id_from_report: bool  # no ID was configured: student_id was read from the report
+    pages: int = 0  # the PDF's page count (0: not read)
 
 
 def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResult:
@@ -93,7 +100,9 @@ def check_pdf(pdf: Path, template: CourseTemplate, student_id: str) -> CheckResu
     problems += _check_placeholders(text)
     shown = [q for q in template.questions() if squashed(q.heading) in text]
     problems += _check_fonts(pages, {c for q in shown for c in q.prompt if _is_cjk(c)})
-    return CheckResult(problems, sid, from_report)
+    problems += _check_accessible(reader, template, shown)
+    problems += _check_pages(len(pages), template)
+    return CheckResult(problems, sid, from_report, len(pages))
 
 
 def student_id_in(text: str) -> str | None:
@@ -164,7 +173,8 @@ def _check_questions(text: str, template: CourseTemplate) -> list[str]:
 def placeholder_marker() -> str:
     """The words every placeholder section starts with, squashed ("Thissectionhas…Run")."""
     command = "\x00"
-    markdown = placeholder("q0_none", command).blocks[0].markdown  # type: ignore[union-attr]
+    first = placeholder("q0_none", command, languages()[0]).blocks[0]
+    markdown = first.markdown  # type: ignore[union-attr]
     before = markdown.split(command)[0]
     return squashed(re.sub(r"[*_`\[\]]", "", before))
 
@@ -202,6 +212,96 @@ def _check_fonts(pages: list[Any], wanted: set[str]) -> list[str]:
             f"prompt characters with no glyph in any embedded font: {''.join(sorted(lacking))}"
         )
     return problems
+
+
+def _check_pages(count: int, template: CourseTemplate) -> list[str]:
+    limit = template.page_limit
+    if limit is not None and count > limit:
+        return [f"{count} pages, over the template's limit of {limit}"]
+    return []
+
+
+def _check_accessible(reader: Any, template: CourseTemplate, shown: list[Question]) -> list[str]:
+    """What PDF/UA asks that can be read back: tagged, its language, title and author, a
+    bookmark for each question shown, an alt text on every figure."""
+    try:
+        with quiet_logger("pypdf", logging.CRITICAL):
+            root = _resolve(reader.trailer["/Root"])
+            tree = _resolve(root.get("/StructTreeRoot"))
+            problems = _check_tagged(root, tree)
+            problems += _check_metadata(reader.metadata, template)
+            problems += _check_outline(list(_outline_titles(reader.outline)), shown)
+            unnamed = _figures_without_alt(tree) if tree is not None else 0
+    except Exception as exc:  # a broken catalog or structure tree
+        return [f"the PDF's structure is not readable ({type(exc).__name__}: {exc})"]
+    if unnamed:
+        problems.append(
+            f"{unnamed} figure(s) without an alt text (/Alt) in the structure tree "
+            "(an image in Markdown takes it between its brackets: ![what it shows](file.png))"
+        )
+    return problems
+
+
+def _check_tagged(root: Any, tree: Any) -> list[str]:
+    problems = []
+    marked = (_resolve(root.get("/MarkInfo")) or {}).get("/Marked")
+    if getattr(marked, "value", marked) is not True or tree is None:
+        problems.append(
+            "not a tagged PDF (no /MarkInfo /Marked true or no structure tree): "
+            "not readable aloud (PDF/UA)"
+        )
+    if not str(_resolve(root.get("/Lang")) or "").strip():
+        problems.append("the PDF does not say its language (no /Lang)")
+    return problems
+
+
+def _check_metadata(info: Any, template: CourseTemplate) -> list[str]:
+    """The title (the template's) and an author in the document information; info None:
+    the PDF has none."""
+    problems = []
+    title = str(info.title or "") if info is not None else ""
+    if squashed(title) != squashed(template.title):
+        problems.append(f"the PDF's title (metadata) is {title!r}, not {template.title!r}")
+    if info is None or not str(info.author or "").strip():
+        problems.append("the PDF names no author (the student) in its metadata")
+    return problems
+
+
+def _outline_titles(outline: Any) -> Iterator[str]:
+    for entry in outline:
+        if isinstance(entry, list):
+            yield from _outline_titles(entry)
+        else:
+            yield str(entry.title or "")
+
+
+def _check_outline(titles: list[str], shown: list[Question]) -> list[str]:
+    """A bookmark for every question the report shows (one missing is found by its text)."""
+    if not titles:
+        return ["the PDF has no outline (bookmarks)"]
+    marks = {squashed(t) for t in titles}
+    return [f"no bookmark for {_label(q)}" for q in shown if squashed(q.heading) not in marks]
+
+
+def _figures_without_alt(tree: Any) -> int:
+    """The /Figure elements of the structure tree without an /Alt text."""
+    count = 0
+    todo, seen = [tree], set()
+    while todo:
+        ref = todo.pop()
+        key = getattr(ref, "idnum", None)
+        if key is not None and key in seen:
+            continue
+        seen.add(key)
+        node = _resolve(ref)
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and not str(node.get("/Alt") or "").strip():
+                count += 1
+            if "/K" in node:
+                todo.append(node["/K"])
+    return count
 
 
 def _is_cjk(char: str) -> bool:

@@ -12,7 +12,7 @@ from reportgen.render.blocks import Block, Figure, Section, Table, Text, placeho
 from reportgen.render.unicode import fold_ideographs as fold
 from reportgen.settings.config import StudentConfig
 from reportgen.settings.course import CourseTemplate, Question, split_ref
-from reportgen.words.text import words
+from reportgen.words.text import language, words
 
 _WIDTH = re.compile(r"^\d{1,3}(\.\d+)?(%|px|cm|mm|em)$")
 _NUMERIC = re.compile(r"^[-+−]?[\d,]*\.?\d+(e[-+]?\d+)?\s*%?$", re.IGNORECASE)
@@ -45,6 +45,7 @@ class TableItem:
 class FigureItem:
     label: str
     caption: str
+    alt: str  # the image's text for a reader who cannot see it
     path: Path | None  # None: the file is missing or not a bare name in its folder
     file: str
     width: str
@@ -76,6 +77,9 @@ class Document:
     student: StudentConfig
     notice: str | None
     parts: tuple[PartItem, ...]
+    tag: str  # the language's tag (language.toml): the HTML's lang, the PDF's /Lang
+    course_tag: str  # the tag of the course's own words: the prompts, the student line
+    author: str  # the PDF's author: the student's name, else the ID
 
     def folders(self) -> set[Path]:
         out: set[Path] = set()
@@ -103,11 +107,22 @@ def build_document(
     parts = []
     for p_index, part in enumerate(template.parts, start=1):
         questions = tuple(
-            _question_item(q, p_index, sections, labels, counters) for q in part.questions
+            _question_item(q, p_index, sections, labels, counters, lang) for q in part.questions
         )
         parts.append(PartItem(part.title if several else None, questions))
     notice = fold(notice) if notice is not None else None
-    return Document(template.title, lang, labels, student, notice, tuple(parts))
+    declared = language(lang)
+    return Document(
+        template.title,
+        lang,
+        labels,
+        student,
+        notice,
+        tuple(parts),
+        tag=declared.tag,
+        course_tag=declared.course_tag,
+        author=(student.name or student.id).strip(),
+    )
 
 
 def _question_item(
@@ -116,14 +131,16 @@ def _question_item(
     sections: Mapping[str, tuple[Section, Path]],
     labels: Mapping[str, str],
     counters: dict[str, int],
+    lang: str,
 ) -> QuestionItem:
     """One question: the blocks of the sections that answer it, numbered in document order,
-    and their collaborators once each."""
+    and their collaborators once each; a module without a section, its placeholder."""
     items: list[Item] = []
     collaborators: list[str] = []
     for ref in question.answers:
         module, part_name = split_ref(ref)
-        section, folder = sections.get(module) or (placeholder(module, run_command(module)), None)
+        found = sections.get(module)
+        section, folder = found or (placeholder(module, run_command(module), lang), None)
         blocks = section.blocks if section.placeholder else section.part(part_name)
         items.extend(_item(b, folder, section.placeholder, labels, counters) for b in blocks)
         value = fold(str(section.facts.get("collaborators", "") or "").strip())
@@ -157,9 +174,11 @@ def _item(
         )
     if isinstance(block, Figure):
         counters["figure"] += 1
+        caption = fold(block.caption)
         return FigureItem(
             label=labels["figure"].format(n=counters["figure"]),
-            caption=fold(block.caption),
+            caption=caption,
+            alt=fold(block.alt) or caption,  # the caption while the module gives no alt text
             path=_figure_path(folder, block.file),
             file=block.file,
             width=block.width if _WIDTH.match(block.width or "") else "100%",

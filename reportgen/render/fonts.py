@@ -1,34 +1,37 @@
-"""The report's CJK font: Noto Sans CJK TC from the noto-cjk-sans-otc wheel.
+"""The report's CJK font: the faces of the Noto Sans CJK collection (the noto-cjk-sans-otc
+wheel) that the report's language names in its language.toml.
 
-The wheel ships one 19 MB collection (.ttc) of ten faces. WeasyPrint given that file would
+The wheel ships one 19 MB collection (.ttc) of ten faces: sans and mono, each for Japanese,
+Korean, Simplified and Traditional Chinese and Hong Kong. WeasyPrint given that file would
 write all of it to a temporary folder for every render, let Fontconfig pick any of its
 faces, and, on a machine without libharfbuzz-subset (the usual case for a pip install),
 subset it with fontTools at ~10 s a report. So the report never sees the collection: the
-Traditional Chinese faces are cut down with uharfbuzz (milliseconds) to the characters of
-the document, once per character set (cached by its hash), and the small font is what the
-HTML's @font-face names and the PDF embeds as it is.
+language's faces are cut down with uharfbuzz (milliseconds) to the characters of the
+document, once per character set (cached by its key), and the small font is what the HTML's
+@font-face names and the PDF embeds as it is.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import UserError
+from reportgen.settings.config import Config
 from reportgen.store.font_files import FULL_SUFFIX, cached_font, write_font
-from reportgen.store.keys import module_digest
+from reportgen.store.keys import content_key, module_digest
 from reportgen.store.paths import font_cache
+from reportgen.words.text import language, language_file
 
 PACKAGE = "noto_cjk_sans_otc"
-# PostScript names of the faces we use, in the collection.
-SANS = "NotoSansCJKtc-Regular"
-MONO = "NotoSansMonoCJKtc-Regular"
+# The roles a language.toml's [font] names a face for.
+SANS = "sans"
+MONO = "mono"
 # The CSS families the stylesheet uses; distinct from any installed Noto so that Fontconfig
 # can never substitute a system copy (which would then be embedded whole).
-CSS_FAMILIES = {SANS: "ReportGen Noto Sans CJK TC", MONO: "ReportGen Noto Sans Mono CJK TC"}
+CSS_FAMILIES = {SANS: "ReportGen Sans", MONO: "ReportGen Mono"}
 # Characters that can appear without being in the HTML text: page numbers, list markers,
 # generated punctuation. Always kept, so that the cache key rarely changes.
 BASE_CHARS = (
@@ -69,23 +72,38 @@ def font_file() -> Path:
     )
 
 
+def cjk_sources(lang: str | None = None) -> dict[str, FontSource]:
+    """The faces a language names in its language.toml, by role (SANS, MONO); lang None:
+    those of the default report language (the figures' font)."""
+    lang = lang or Config().report.lang
+    path = font_file()
+    faces = collection_faces(path)
+    found: dict[str, FontSource] = {}
+    for role, name in language(lang).fonts.items():
+        if name not in faces:
+            raise UserError(
+                f"{language_file(lang)}: font.{role} {name!r} is no face of the CJK font "
+                f"{path.name} (its faces: {', '.join(faces)})"
+            )
+        found[role] = faces[name]
+    return found
+
+
 @functools.cache
-def cjk_sources() -> dict[str, FontSource]:
-    """The sans and mono Traditional Chinese faces, by PostScript name."""
+def collection_faces(path: Path) -> dict[str, FontSource]:
+    """Every face of the collection, by PostScript name."""
     import uharfbuzz as hb
 
-    path = font_file()
     blob = hb.Blob.from_file_path(str(path))
     found: dict[str, FontSource] = {}
     for index in range(hb.Face(blob).count):
         face = hb.Face(blob, index)
         name = face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or ""
-        if name in (SANS, MONO):
-            family = face.get_name(hb.OTNameIdPredefined.FONT_FAMILY) or name
-            found[name] = FontSource(path, index, name, family)
-    if SANS not in found:
+        family = face.get_name(hb.OTNameIdPredefined.FONT_FAMILY) or name
+        found[name] = FontSource(path, index, name, family)
+    if not found:
         raise UserError(
-            f"no CJK font: {path} has no {SANS} face (is noto-cjk-sans-otc intact?); "
+            f"no CJK font: {path} holds no face (is noto-cjk-sans-otc intact?); "
             "refusing to render Chinese as empty boxes"
         )
     return found
@@ -109,26 +127,28 @@ def document_chars(text: str) -> set[str]:
     return {c for c in set(text) | set(BASE_CHARS) if c.isprintable() or c == "\u3000"}
 
 
-def subset_faces(chars: set[str], cache_dir: Path) -> list[FontFace]:
-    """Sans and mono TC faces cut to `chars`, cached in cache_dir by a hash of the set."""
+def subset_faces(chars: set[str], cache_dir: Path, lang: str) -> list[FontFace]:
+    """The language's sans and mono faces cut to `chars`, cached in cache_dir by their key."""
     faces = []
-    for name, source in sorted(cjk_sources().items()):
-        faces.append(FontFace(CSS_FAMILIES[name], subset_font(source, chars, cache_dir), source))
+    for role, source in sorted(cjk_sources(lang).items()):
+        faces.append(FontFace(CSS_FAMILIES[role], subset_font(source, chars, cache_dir), source))
     return faces
 
 
 def subset_font(source: FontSource, chars: set[str], cache_dir: Path) -> Path:
     keep = sorted(ord(c) for c in covered(source, chars))
-    digest = hashlib.sha256()
-    for part in (
-        _subsetter_code(),  # this module's code: a change to the subsetting misses the cache
-        source.path.name,
-        str(source.path.stat().st_size),
-        str(source.index),
-    ):
-        digest.update(part.encode() + b"\0")
-    digest.update(",".join(map(str, keep)).encode())
-    target = cache_dir / f"{source.postscript_name}-{digest.hexdigest()[:16]}.otf"
+    key = content_key(
+        "font-subset",
+        {
+            "code": _subsetter_code(),  # this module's code: a change to the subsetting misses
+            "collection": source.path.name,
+            "size": source.path.stat().st_size,
+            "index": source.index,
+            "keep": keep,
+        },
+        length=16,
+    )
+    target = cache_dir / f"{source.postscript_name}-{key}.otf"
     if cached_font(target):
         return target
     import uharfbuzz as hb

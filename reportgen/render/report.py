@@ -1,7 +1,9 @@
 """Report.pdf and its Report.html preview from a course template and the sections.
 
 The PDF is written to a temporary file beside the output and renamed over it only when
-WeasyPrint has finished, so a failed render leaves the last good Report.pdf as it was.
+WeasyPrint has finished, so a failed render leaves the last good Report.pdf as it was. It is
+a PDF/UA-1 document: tagged, with its language, title and author, an outline by question,
+and every figure's alt text (what `reportgen check` reads back).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from reportgen.store.outputs import write_preview
 from reportgen.store.paths import font_folder
 
 log = logging.getLogger(__name__)
+PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's: tagged, with the metadata PDF/UA asks for
 
 
 def render_report(
@@ -67,8 +70,8 @@ def prepare_fonts(
     without libharfbuzz-subset, is skipped)."""
     text = render_html(doc, [], Target(), answers_dir=answers_dir)
     chars = fonts.document_chars(html.unescape(text))
-    faces = fonts.subset_faces(chars, font_dir)
-    sans = fonts.cjk_sources()[fonts.SANS]
+    faces = fonts.subset_faces(chars, font_dir, doc.lang)
+    sans = fonts.cjk_sources(doc.lang)[fonts.SANS]
     visible = {c for c in chars if not c.isspace()}
     missing = visible - fonts.covered(sans, visible)
     if missing:
@@ -85,7 +88,7 @@ def write_pdf(page: str, output: Path, fetcher: SafeFetcher, *, full_fonts: bool
             document = weasyprint.HTML(
                 string=page, base_url=str(output.parent), url_fetcher=fetcher
             ).render()
-            document.write_pdf(tmp, full_fonts=full_fonts, hinting=False)
+            document.write_pdf(tmp, full_fonts=full_fonts, hinting=False, pdf_variant=PDF_VARIANT)
 
     try:
         write_pdf_file(output, draw)

@@ -6,6 +6,7 @@ title and question numbers.
 
     title = "Machine Learning - Homework 3 Report"
     collaborators = true            # default of every question: ends with (Collaborators: …)
+    page_limit = 10                 # optional: the most pages the report may have (check)
     [[questions]]
     number = "1"
     points = "2%"
@@ -27,7 +28,7 @@ from reportgen.settings.modules import MODULES
 
 COURSES_DIR = TEMPLATES_DIR / "courses"
 _REF = re.compile(r"^(q\d+_[a-z0-9_]+)(?::([a-z0-9_]+))?$")
-_TOP_KEYS = {"title", "description", "collaborators", "questions", "parts"}
+_TOP_KEYS = {"title", "description", "collaborators", "questions", "parts", "page_limit"}
 _QUESTION_KEYS = {"number", "points", "prompt", "answers", "collaborators"}
 
 
@@ -64,6 +65,7 @@ class CourseTemplate:
     title: str
     parts: tuple[Part, ...]
     description: str = ""
+    page_limit: int | None = None  # the most pages the report may have; None: no limit
 
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for part in self.parts for q in part.questions)
@@ -121,7 +123,17 @@ def _load(path: Path, stack: tuple[Path, ...]) -> CourseTemplate:
         parts = _parts(raw["parts"], path, stack)
     else:
         parts = (Part(title, _questions(raw, where)),)
-    return CourseTemplate(path.stem, title, parts, description)
+    return CourseTemplate(path.stem, title, parts, description, _page_limit(raw, where))
+
+
+def _page_limit(raw: dict[str, Any], where: str) -> int | None:
+    """A template's own page limit (a template of parts has its own, not its parts')."""
+    value = raw.get("page_limit")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UserError(f"{where}: page_limit must be a whole number of pages, 1 or more")
+    return value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

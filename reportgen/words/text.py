@@ -1,13 +1,16 @@
 """Every word a reader sees, per language: words/<lang>/.
 
+    language.toml     what the folder declares of its language: its name, its tag (the HTML's
+                      lang, the PDF's /Lang), the tag of what the report quotes from the
+                      course as it is, and the faces of the CJK font collection it is set in
     words.toml        the strings: captions, table headers, class and region names, figure
                       labels, the data notice, the placeholder (Python str.format fields)
     <module>.md.j2    the prose of one question module (Jinja, Markdown out)
 
-A new language is a new folder: no Python changes. The prose templates only interpolate
-facts and choose sentences by them; every number they print comes from the facts (see
-tests/test_prose_numbers.py). Their output is Markdown (rendered with raw HTML disabled, so
-facts cannot inject markup).
+A new language is a new folder: no Python changes, and no code names a language. The prose
+templates only interpolate facts and choose sentences by them; every number they print comes
+from the facts (see tests/test_prose_numbers.py). Their output is Markdown (rendered with raw
+HTML disabled, so facts cannot inject markup).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,12 @@ from reportgen.errors import UserError
 
 TEXT_DIR = PACKAGE_DIR / "words"
 WORDS_FILE = "words.toml"
+LANGUAGE_FILE = "language.toml"
 PROSE_SUFFIX = ".md.j2"
+# What a language.toml holds; its [font] table names a face of the collection for each role.
+_LANGUAGE_KEYS = ("name", "tag", "course_tag", "font")
+FONT_ROLES = ("sans", "mono")
+_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")  # a BCP 47 tag: en, zh-Hant, ja
 
 # --- numbers as the report writes them -------------------------------------------------
 
@@ -89,27 +98,74 @@ class Words(Mapping[str, Any]):
 
 
 def languages() -> tuple[str, ...]:
-    """The languages there are words for: the folders of templates/text with a words.toml."""
-    return tuple(sorted(p.parent.name for p in TEXT_DIR.glob(f"*/{WORDS_FILE}")))
+    """The languages there are: the folders of words/ that declare one (a language.toml)."""
+    return tuple(sorted(p.parent.name for p in TEXT_DIR.glob(f"*/{LANGUAGE_FILE}")))
 
 
 def words_file(lang: str) -> Path:
     return TEXT_DIR / lang / WORDS_FILE
 
 
+def language_file(lang: str) -> Path:
+    return TEXT_DIR / lang / LANGUAGE_FILE
+
+
+def _read_toml(path: Path, lang: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        known = ", ".join(f"{code} ({language(code).name})" for code in languages())
+        raise UserError(
+            f"no words for language {lang!r} ({path} is missing; languages: {known})"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not valid TOML: {exc}") from None
+
+
 @cache
 def words(lang: str) -> Words:
     path = words_file(lang)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    return Words(_read_toml(path, lang), path)
+
+
+@dataclass(frozen=True)
+class Language:
+    """What a folder's language.toml declares: everything rendering needs of a language."""
+
+    code: str  # the folder's name, what --lang takes
+    name: str  # the language's name for itself
+    tag: str  # BCP 47: the HTML's lang, the PDF's /Lang
+    course_tag: str  # the tag of what the report quotes from the course as it is
+    fonts: Mapping[str, str]  # FONT_ROLES -> PostScript name of a face of the CJK collection
+
+
+@cache
+def language(lang: str) -> Language:
+    """words/<lang>/language.toml, checked: a wrong key is a one-line error naming the file."""
+    path = language_file(lang)
+    raw = _read_toml(path, lang)
+    unknown = sorted(set(raw) - set(_LANGUAGE_KEYS))
+    if unknown:
+        raise UserError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(_LANGUAGE_KEYS)})")
+    name, tag, course_tag = (_string(raw, key, path) for key in ("name", "tag", "course_tag"))
+    for key, value in (("tag", tag), ("course_tag", course_tag)):
+        if not _TAG.fullmatch(value):
+            raise UserError(f"{path}: {key} {value!r} is not a language tag (en, zh-Hant, ja)")
+    font = raw.get("font")
+    if not isinstance(font, dict) or sorted(font) != sorted(FONT_ROLES):
         raise UserError(
-            f"no words for language {lang!r} ({path} is missing; languages: "
-            f"{', '.join(languages())})"
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UserError(f"{path}: not valid TOML: {exc}") from None
-    return Words(raw, path)
+            f"{path}: [font] must name a face of the CJK collection for each of "
+            f"{', '.join(FONT_ROLES)}, and nothing else"
+        )
+    fonts = {role: _string(font, role, path, "font.") for role in FONT_ROLES}
+    return Language(lang, name, tag, course_tag, fonts)
+
+
+def _string(raw: Mapping[str, Any], key: str, path: Path, where: str = "") -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise UserError(f"{path}: {where}{key} must be a non-empty string")
+    return value
 
 
 def class_name(label: int, lang: str) -> str:
