@@ -7,18 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.measure.facts.training import run_facts, setup_facts
+from reportgen.measure.facts.training_verdicts import cnn_verdicts
 from reportgen.plots.training import curves_figure
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only, own_model_params
 from reportgen.questions.tables import layer_table
 from reportgen.render.blocks import Block, Figure, Section, Text
 from reportgen.runs.run import Run
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
+from reportgen.words.text import num, pct
 
 MODULE = "q1_cnn"
 TITLE = "The CNN: architecture, training, accuracy"
 CURVES = "curves"  # ml2019-hw3 places the training curves under its question 2
+FIGURE = "cnn_curves.png"
 runs = cnn_only  # the CNN run, as ctx.runs["cnn"]
 
 
@@ -46,22 +50,10 @@ def cnn_setup(run: Run, train_images: Any) -> dict[str, Any]:
     return setup_facts(run, train_images)
 
 
-def curves(ctx: Context, run: Run, best_epoch: int | None) -> Block:
-    """The training curves, or (a trained model given without its history) what to pass to
-    show them."""
-    w = ctx.words[MODULE]
-    if not run.history:
-        return Text(w["no_curves"].format(file=ctx.params["own"]["file"]), part=CURVES)
-    curves_figure(
-        run.history,
-        ctx.figure_path("cnn_curves.png"),
-        words=ctx.words["plots"]["training"],
-        best_epoch=best_epoch,
-    )
-    return Figure(file="cnn_curves.png", caption=w["curves"], part=CURVES)
-
-
-def answer(ctx: Context) -> Section:
+def measure(ctx: Context) -> Measured:
+    """The CNN's run_facts (with its history's curves), own (the student's model, or None),
+    setup, kaggle (kaggle_facts) and gap_final: the last epoch's training accuracy minus the
+    validation accuracy without flip TTA (None without a history); cnn_verdicts of them."""
     run = ctx.runs["cnn"]
     facts = run_facts(run, ctx.data.train.images)
     results = facts["results"]
@@ -72,12 +64,41 @@ def answer(ctx: Context) -> Section:
         kaggle=kaggle_facts(ctx.params["kaggle"], results["val_accuracy"]),
         gap_final=None if final_train is None else final_train - results["val_accuracy_plain"],
     )
+    return Measured(MODULE, facts, cnn_verdicts(facts))
+
+
+def curves(measured: Measured, page: Page) -> Block:
+    """The training curves, or (a trained model given without its history) what to pass to
+    show them."""
+    facts, w = measured.facts, page.words[MODULE]
+    if not facts["curves"]:
+        return Text(w["no_curves"].format(file=facts["own"]["file"]), part=CURVES)
+    curves_figure(
+        facts["curves"],
+        page.figure_path(FIGURE),
+        words=page.words["plots"]["training"],
+        best_epoch=facts["results"]["best_epoch"],
+    )
+    h = facts["history"]
+    alt = w["alt"].format(
+        epochs=h["epochs"],
+        best=h["best_epoch"],
+        loss=num(h["min_val_loss"]),
+        train=pct(h["final_accuracy"]),
+        val=pct(h["final_val_accuracy"]),
+    )
+    return Figure(file=FIGURE, caption=w["curves"], alt=alt, part=CURVES)
+
+
+def present(measured: Measured, page: Page) -> Section:
+    facts = measured.facts
+    caption = page.words[MODULE]["table"]
     return Section(
         module=MODULE,
-        facts=facts,
+        facts=dict(facts),
         blocks=[
-            layer_table(facts["layers"], results["params"], ctx.words, ctx.words[MODULE]["table"]),
-            Text(ctx.draft(facts)),
-            curves(ctx, run, results["best_epoch"]),
+            layer_table(facts["layers"], facts["results"]["params"], page.words, caption),
+            Text(page.draft(measured)),
+            curves(measured, page),
         ],
     )

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.measure.facts.training import run_facts, same_recipe, setup_facts
+from reportgen.measure.facts.training_verdicts import dnn_verdicts
 from reportgen.plots.training import compare_figure
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_run, dnn_run, own_model_params
 from reportgen.questions.tables import layer_table
 from reportgen.render.blocks import Block, Figure, Section, Text
@@ -16,10 +18,12 @@ from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
+from reportgen.words.text import Words, num, pct
 
 MODULE = "q2_dnn"
 TITLE = "A DNN with the CNN's parameter count, compared"
 CURVES = "curves"  # ml2019-hw3's question 2 takes this part
+FIGURE = "cnn_dnn_curves.png"
 
 
 def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
@@ -51,23 +55,10 @@ def compare_facts(c: dict[str, Any], d: dict[str, Any], cnn: Run, dnn: Run) -> d
     }
 
 
-def curves(ctx: Context, cnn: Run, dnn: Run) -> list[Block]:
-    """Both models' curves on shared axes (the DNN's alone when the CNN, trained elsewhere,
-    came without its history, and a line that says so)."""
-    w = ctx.words[MODULE]
-    histories = {"CNN": cnn.history, "DNN": dnn.history} if cnn.history else {"DNN": dnn.history}
-    compare_figure(
-        histories, ctx.figure_path("cnn_dnn_curves.png"), words=ctx.words["plots"]["training"]
-    )
-    caption = w["curves"] if cnn.history else w["curves_dnn"]
-    blocks: list[Block] = [Figure(file="cnn_dnn_curves.png", caption=caption, part=CURVES)]
-    if not cnn.history:
-        own = ctx.params["own"]
-        blocks.append(Text(w["no_cnn_curves"].format(file=own["file"]), part=CURVES))
-    return blocks
-
-
-def answer(ctx: Context) -> Section:
+def measure(ctx: Context) -> Measured:
+    """own, the two models' run_facts (cnn, dnn, with their histories' curves), setup (the
+    DNN's, the CNN's too but for the model) and compare (compare_facts); dnn_verdicts of
+    them."""
     cnn, dnn = ctx.runs["cnn"], ctx.runs["dnn"]
     images = ctx.data.train.images
     c, d = run_facts(cnn, images), run_facts(dnn, images)
@@ -75,17 +66,52 @@ def answer(ctx: Context) -> Section:
         "own": ctx.params["own"],
         "cnn": c,
         "dnn": d,
-        "setup": setup_facts(dnn, images),  # the CNN's too, but for the model
+        "setup": setup_facts(dnn, images),
         "compare": compare_facts(c, d, cnn, dnn),
     }
-    w = ctx.words[MODULE]
+    return Measured(MODULE, facts, dnn_verdicts(facts))
+
+
+def curves_alt(facts: dict[str, Any], w: Words) -> str:
+    """The figure's alt text: where each drawn validation loss is lowest, and each final
+    validation accuracy."""
+    c, d = facts["cnn"]["history"], facts["dnn"]["history"]
+    dnn = {"dnn_best": d["best_epoch"], "dnn_loss": num(d["min_val_loss"])}
+    dnn["dnn_val"] = pct(d["final_val_accuracy"])
+    if c is None:
+        return w["alt_dnn"].format(**dnn, dnn_train=pct(d["final_accuracy"]))
+    return w["alt"].format(
+        **dnn,
+        cnn_best=c["best_epoch"],
+        cnn_loss=num(c["min_val_loss"]),
+        cnn_val=pct(c["final_val_accuracy"]),
+    )
+
+
+def curves(measured: Measured, page: Page) -> list[Block]:
+    """Both models' curves on shared axes (the DNN's alone when the CNN, trained elsewhere,
+    came without its history, and a line that says so)."""
+    facts, w = measured.facts, page.words[MODULE]
+    cnn, dnn = facts["cnn"]["curves"], facts["dnn"]["curves"]
+    histories = {"CNN": cnn, "DNN": dnn} if cnn else {"DNN": dnn}
+    compare_figure(histories, page.figure_path(FIGURE), words=page.words["plots"]["training"])
+    caption = w["curves"] if cnn else w["curves_dnn"]
+    alt = curves_alt(facts, w)
+    blocks: list[Block] = [Figure(file=FIGURE, caption=caption, alt=alt, part=CURVES)]
+    if not cnn:
+        blocks.append(Text(w["no_cnn_curves"].format(file=facts["own"]["file"]), part=CURVES))
+    return blocks
+
+
+def present(measured: Measured, page: Page) -> Section:
+    d, caption = measured.facts["dnn"], page.words[MODULE]["table"]
     return Section(
         module=MODULE,
-        facts=facts,
+        facts=dict(measured.facts),
         blocks=[
-            layer_table(d["layers"], d["results"]["params"], ctx.words, w["table"]),
-            Text(ctx.draft(facts, "main")),
-            *curves(ctx, cnn, dnn),
-            Text(ctx.draft(facts, CURVES), part=CURVES),
+            layer_table(d["layers"], d["results"]["params"], page.words, caption),
+            Text(page.draft(measured, "main")),
+            *curves(measured, page),
+            Text(page.draft(measured, CURVES), part=CURVES),
         ],
     )

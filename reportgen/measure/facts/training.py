@@ -267,10 +267,20 @@ def result_facts(run: Run, n_images: int) -> dict[str, Any]:
     }
 
 
+# The per-epoch lists a history's figure is drawn from.
+CURVES = ("loss", "val_loss", "accuracy", "val_accuracy")
+
+
+def curve_lists(history: dict[str, list[float]]) -> dict[str, list[float]]:
+    """The history's curves (CURVES) as plain lists of floats, for its figure."""
+    return {k: [float(v) for v in history[k]] for k in CURVES}
+
+
 def run_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
     """One trained model in numbers: run_key, layers (facts.model.layer_rows), architecture,
     structure (facts.model.structure_facts, for the student's own CNN; else None), results
-    (result_facts), history (history_facts; None for a model imported without its history)."""
+    (result_facts), history (history_facts) and curves (curve_lists); the last two None for a
+    model imported without its history."""
     from reportgen.measure.facts.model import architecture_facts, layer_rows, structure_facts
 
     tensorflow()  # imported quietly before the run's model loads keras
@@ -283,4 +293,5 @@ def run_facts(run: Run, train_images: np.ndarray) -> dict[str, Any]:
         "structure": structure_facts(run.model) if own else None,
         "results": result_facts(run, len(train_images)),
         "history": history_facts(run.history) if run.history else None,
+        "curves": curve_lists(run.history) if run.history else None,
     }
