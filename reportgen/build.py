@@ -21,7 +21,7 @@ from reportgen.project.answers import apply_answers
 from reportgen.project.folder import Project
 from reportgen.questions.context import Context, Page, Shared
 from reportgen.questions.measured import Measured
-from reportgen.render.blocks import Section, placeholder
+from reportgen.render.blocks import Section
 from reportgen.runs.run import Run
 from reportgen.store import paths
 from reportgen.store.keys import (
@@ -204,8 +204,8 @@ def built_sections(
     train: bool,
 ) -> dict[str, tuple[Section, Path]]:
     """Each module's section (with the student's answers) and its folder: read from the
-    cache, presented from a cached measurement, measured (recompute, or not cached), or a
-    placeholder (not asked for and never measured)."""
+    cache, presented from a cached measurement, or measured (recompute, or not cached); a
+    module not asked for and never measured is left out."""
     wanted = modules if recompute is None else tuple(m for m in modules if m in recompute)
     fresh = set(wanted) if recompute is not None else set()
     cached = {m: read_section(project, m) for m in modules if m not in fresh}
@@ -229,18 +229,13 @@ def built_sections(
         sections[module] = found
         report.advance(task)
     report.done(task)
-    return {m: shown_section(project, m, found) for m, found in sections.items()}
+    # A module never measured is left out: the document shows its placeholder.
+    return {m: with_answers(project, found) for m, found in sections.items() if found}
 
 
-def shown_section(
-    project: Project, module: str, cached: tuple[Section, Path] | None
-) -> tuple[Section, Path]:
-    """The section with the student's answers, or the placeholder naming `reportgen run`."""
-    if cached is None:
-        lang = project.config.report.lang
-        text = f"reportgen run {module.split('_')[0]}"
-        return placeholder(module, text, lang), project.config.build_dir
-    section, folder = cached
+def with_answers(project: Project, built: tuple[Section, Path]) -> tuple[Section, Path]:
+    """The section with the student's answers (answers/<module>.md)."""
+    section, folder = built
     return apply_answers(section, project.config.answers_dir), folder
 
 

@@ -28,7 +28,6 @@ SID = "R05942017"
 # Where code may still hold a language's code, and why: a default, not a declaration.
 DEFAULTS = {
     "settings/": "report.lang's default: the language of a project that names none",
-    "render/blocks.py": "placeholder()'s default language (every caller passes its own)",
 }
 JA = """name = "日本語"
 tag = "ja"

@@ -110,7 +110,7 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"not JSON-serializable: {type(value).__name__}")
 
 
-def placeholder(module: str, command: str, lang: str = "en") -> Section:
+def placeholder(module: str, command: str, lang: str) -> Section:
     """A section never built: the command that fills it, then the catalog's words. The
     command comes first after "reportgen:" in every language, which is what `check` finds."""
     from reportgen.words.text import words

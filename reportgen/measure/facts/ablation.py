@@ -135,14 +135,16 @@ def ablation_verdicts(facts: dict[str, Any]) -> dict[str, Verdict]:
             facts["normalization"]["without_aug"]["delta"]
             * facts["normalization"]["with_aug"]["delta"]
             < 0,
-            "normalization's delta without augmentation x with it",
+            "normalization_delta_without_x_with_augmentation",
         ),
         "sampling": _sampling(nm["delta"], am["delta"], facts["noise"]["val_sampling_se"]),
     }
     for switch, main in (("normalization", nm), ("augmentation", am)):
         if main["se"] is not None:
             beyond = "beyond_noise" if main["beyond_noise"] else "within_noise"
-            verdicts[f"{switch}_noise"] = Verdict(beyond, "|delta| / se", main["ratio"], main["se"])
+            verdicts[f"{switch}_noise"] = Verdict(
+                beyond, "abs_delta_over_se", main["ratio"], main["se"]
+            )
     return verdicts | curve_verdicts(facts)
 
 
@@ -166,9 +168,9 @@ def _sampling(nm: float, am: float, se: float) -> Verdict:
     the larger effect's switch."""
     larger = max(abs(nm), abs(am))
     if larger < BEYOND * se:
-        return Verdict("below", "larger |delta|", larger, se)
+        return Verdict("below", "larger_abs_delta", larger, se)
     return Verdict(
-        "normalization" if abs(nm) > abs(am) else "augmentation", "larger |delta|", larger, se
+        "normalization" if abs(nm) > abs(am) else "augmentation", "larger_abs_delta", larger, se
     )
 
 
@@ -189,10 +191,8 @@ def curve_verdicts(facts: dict[str, Any]) -> dict[str, Verdict]:
     )
     return {
         "curve_speed": Verdict(
-            "same" if len(near) == 1 else "differ", "epochs near the minimum", float(len(near))
+            "same" if len(near) == 1 else "differ", "distinct_epochs_near_min", float(len(near))
         ),
-        "first_loss": Verdict(
-            first, "first val loss without / with normalization", off / on if on else None
-        ),
-        "best_epoch": Verdict(later, "best epoch with - without augmentation", aug - noaug),
+        "first_loss": Verdict(first, "first_val_loss_off_over_on", off / on if on else None),
+        "best_epoch": Verdict(later, "best_epoch_aug_minus_noaug", aug - noaug),
     }

@@ -187,24 +187,24 @@ def confusion_verdicts(val: dict[str, Any]) -> dict[str, Verdict]:
     gaps = {p["class"]: p["precision"] - p["recall"] for p in per}
     return {
         "worst_is_rare": flag(
-            worst < RARE_SHARE * average, "worst class's images / average", worst / average
+            worst < RARE_SHARE * average, "worst_support_over_average", worst / average
         ),
-        "pairs": count([i for i, _ in enumerate(val["confused_pairs"])], "confused pairs"),
+        "pairs": count([i for i, _ in enumerate(val["confused_pairs"])], "confused_pairs"),
         "sink_dominant": flag(
             sink is not None and sink["share_of_errors"] > SINK_SHARE,
-            "share of errors",
+            "sink_share_of_errors",
             sink["share_of_errors"] if sink else None,
         ),
         "never_predicted": count(
-            [p["class"] for p in per if not p["predicted"]], "classes never predicted"
+            [p["class"] for p in per if not p["predicted"]], "never_predicted"
         ),
         "imprecise": flag(
             bool(precisions) and min(precisions) < 1,
-            "lowest precision",
+            "lowest_precision",
             min(precisions, default=None),
         ),
         "precise_not_recalled": count(
-            [k for k, gap in gaps.items() if gap > PRECISION_OVER_RECALL], "precision - recall"
+            [k for k, gap in gaps.items() if gap > PRECISION_OVER_RECALL], "precision_minus_recall"
         ),
     }
 
@@ -214,8 +214,6 @@ def labelled_test_verdicts(test: dict[str, Any], val: dict[str, Any]) -> dict[st
     larger (more images, so its numbers are the more reliable)."""
     same = test["best_class"] == val["best_class"] and test["worst_class"] == val["worst_class"]
     return {
-        "agrees": flag(same, "best and worst class as on validation"),
-        "larger": flag(
-            test["n"] > val["n"], "test images / validation images", test["n"] / val["n"]
-        ),
+        "agrees": flag(same, "same_best_and_worst_class"),
+        "larger": flag(test["n"] > val["n"], "test_n_over_val_n", test["n"] / val["n"]),
     }
