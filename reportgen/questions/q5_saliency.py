@@ -4,6 +4,7 @@ mass lies among the face regions (measured over every correctly classified image
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,12 @@ from reportgen.measure.facts.saliency import (
     example_focus,
     inside_faces,
     peak_lift,
+    saliency_verdicts,
     top_mass,
 )
 from reportgen.plots.explain import SCALE_PERCENTILE, saliency_table
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only
 from reportgen.questions.tables import region_share_table
 from reportgen.render.blocks import Block, Figure, Section, Table, Text
@@ -76,8 +79,9 @@ def measurement(ctx: Context, masks: dict, area: dict) -> dict[str, Any]:
     }
 
 
-def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The facts, and the arrays of the figure (images, vanilla, smooth)."""
+def measure(ctx: Context) -> Measured:
+    """The facts (examples, the region measurement, top_mass), their verdicts
+    (saliency_verdicts), and the arrays of the figure: images, vanilla, smooth."""
     run, p = ctx.runs["cnn"], ctx.params
     masks, source = ctx.shared.regions(ctx.data, run)
     layout = region_layout(masks, source)
@@ -108,10 +112,10 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         },
         "percentile": p["percentile"],
     }
-    return facts, {"images": images, **maps}
+    return Measured(MODULE, facts, saliency_verdicts(facts), {"images": images, **maps})
 
 
-def row_label(example: dict[str, Any], words: Words) -> str:
+def row_label(example: Mapping[str, Any], words: Words) -> str:
     w = words[MODULE]
     label = w["row"].format(
         cls=words["classes"][example["class"]], row=example["row"], p=num(example["confidence"], 2)
@@ -119,33 +123,43 @@ def row_label(example: dict[str, Any], words: Words) -> str:
     return label if example["correct"] else f"{label}\n{w['wrong']}"
 
 
-def region_table(facts: dict[str, Any], words: Words) -> Table:
+def region_table(facts: Mapping[str, Any], words: Words) -> Table:
     w = words[MODULE]
     source = w[f"source_{facts['mask_source']}"].format(size=facts["image_size"])
     return region_share_table(facts, words, w["table"].format(source=source))
 
 
-def answer(ctx: Context) -> Section:
-    facts, arrays = facts_of(ctx)
-    words, w, sg = ctx.words, ctx.words[MODULE], facts["smoothgrad"]
-    headers = [words["plots"]["explain"][k] for k in ("image", "vanilla", "smoothgrad", "overlay")]
+def saliency_figure(measured: Measured, page: Page) -> Figure:
+    """The figure of the shown examples' maps, drawn from the measurement's arrays."""
+    facts, arrays, words = measured.facts, measured.arrays, page.words
+    w, sg, top = words[MODULE], facts["smoothgrad"], facts["top_mass"]
     saliency_table(
         arrays["images"],
         arrays["vanilla"],
         arrays["smooth"],
         [row_label(e, words) for e in facts["examples"]],
-        ctx.figure_path("saliency.png"),
-        headers=headers,
+        page.figure_path("saliency.png"),
+        headers=[
+            words["plots"]["explain"][k] for k in ("image", "vanilla", "smoothgrad", "overlay")
+        ],
         percentile=facts["percentile"],
     )
     caption = w["figure"].format(
         samples=sg["samples"], noise=pct(sg["noise"], 0), percentile=f"{facts['percentile']:g}"
     )
-    blocks: list[Block] = [
-        Text(ctx.draft(facts, "method")),
-        Figure(file="saliency.png", caption=caption, width="85%"),
-    ]
+    alt = w["alt"].format(
+        n=len(facts["examples"]),
+        fraction=pct(top["fraction"], 0),
+        smooth=pct(top["smoothgrad"], 0),
+        vanilla=pct(top["vanilla"], 0),
+    )
+    return Figure(file="saliency.png", caption=caption, width="85%", alt=alt)
+
+
+def present(measured: Measured, page: Page) -> Section:
+    facts = measured.facts
+    blocks: list[Block] = [Text(page.draft(measured, "method")), saliency_figure(measured, page)]
     if facts["per_class"]:
-        blocks.append(region_table(facts, words))
-    blocks.append(Text(ctx.draft(facts, "regions")))
-    return Section(module=MODULE, facts=facts, blocks=blocks)
+        blocks.append(region_table(facts, page.words))
+    blocks.append(Text(page.draft(measured, "regions")))
+    return Section(module=MODULE, facts=dict(facts), blocks=blocks)

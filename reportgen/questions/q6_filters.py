@@ -4,6 +4,7 @@ for one validation image."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -15,13 +16,15 @@ from reportgen.measure.facts.filters import (
     FREQUENCIES,
     ORIENTATIONS,
     feature_map_facts,
+    filters_verdicts,
     gain_facts,
     spectrum_facts,
 )
 from reportgen.measure.facts.regions import subset_masks
 from reportgen.measure.facts.training import pixel_range
 from reportgen.plots.explain import image_grid
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only
 from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.settings.config import Config
@@ -133,8 +136,9 @@ def feature_map_part(ctx: Context, act: str, filters: np.ndarray) -> tuple[dict,
     return facts, {"maps": maps, "image": image}
 
 
-def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The facts, and the arrays of the figures (actmax, filters, maps, image)."""
+def measure(ctx: Context) -> Measured:
+    """The facts of the layer, the ascent and the feature maps, their verdicts
+    (filters_verdicts), and the arrays of the figures: actmax, filters, maps, image."""
     from reportgen.measure.explain.model import conv_layer_names
 
     model = ctx.runs["cnn"].model
@@ -154,10 +158,10 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
         **ascent,
         **maps,
     }
-    return facts, {**arrays, **map_arrays}
+    return Measured(MODULE, facts, filters_verdicts(facts), {**arrays, **map_arrays})
 
 
-def spectrum_table(facts: dict[str, Any], w: Words) -> Table:
+def spectrum_table(facts: Mapping[str, Any], w: Words) -> Table:
     spec = facts["spectrum"]
     header = (w["orientation"], *(w["frequencies"][f] for f in FREQUENCIES), w["total"])
     rows = tuple(
@@ -175,46 +179,56 @@ def spectrum_table(facts: dict[str, Any], w: Words) -> Table:
     return Table(caption=caption, header=header, rows=rows, footer=footer)
 
 
-def captions(facts: dict[str, Any], words: Words) -> tuple[str, str]:
-    """The captions of the gradient-ascent grid and of the feature maps."""
-    w, n, total, ex = (
-        words[MODULE],
-        facts["shown_filters"],
-        facts["total_filters"],
-        facts["example"],
-    )
-    of = w["of"].format(n=n, total=total) if n < total else ""
-    actmax = w["actmax"].format(layer=facts["layer"], n=n, of=of, steps=facts["steps"])
-    maps = w["maps"].format(
-        layer=facts["layer"],
-        cls=words["classes"][ex["class"]],
-        row=ex["row"],
-        n=n,
-        act=facts["response_layer"],
-    )
-    return actmax, maps
-
-
-def answer(ctx: Context) -> Section:
-    facts, arrays = facts_of(ctx)
+def filters_figure(measured: Measured, page: Page) -> Figure:
+    """The gradient-ascent images, each titled with its filter's number."""
+    facts, arrays, w = measured.facts, measured.arrays, page.words[MODULE]
     titles = [str(int(k)) for k in arrays["filters"]]
-    image_grid(arrays["actmax"], titles, ctx.figure_path("filters.png"), cmap="gray")
+    image_grid(arrays["actmax"], titles, page.figure_path("filters.png"), cmap="gray")
+    n, total, spec = facts["shown_filters"], facts["total_filters"], facts["spectrum"]
+    subset = measured.verdicts["subset"].name == "yes"
+    of = w["of"].format(n=n, total=total) if subset else ""
+    caption = w["actmax"].format(layer=facts["layer"], n=n, of=of, steps=facts["steps"])
+    alt = w["alt_actmax"].format(
+        n=n,
+        layer=facts["layer"],
+        orientation=w["orientations_in_text"][spec["top_orientation"]],
+        k=spec["by_orientation"][spec["top_orientation"]],
+        frequency=w["frequencies_in_text"][spec["top_frequency"]],
+        m=spec["by_frequency"][spec["top_frequency"]],
+    )
+    return Figure(file="filters.png", caption=caption, alt=alt)
+
+
+def maps_figure(measured: Measured, page: Page) -> Figure:
+    """The layer's feature maps for one image, the image on the left."""
+    facts, arrays, words = measured.facts, measured.arrays, page.words
+    w, ex, fm = words[MODULE], facts["example"], facts["feature_maps"]
     image_grid(
         arrays["maps"],
-        titles,
-        ctx.figure_path("feature_maps.png"),
+        [str(int(k)) for k in arrays["filters"]],
+        page.figure_path("feature_maps.png"),
         cmap="viridis",
         scale="max",
         first=arrays["image"],
-        first_title=ctx.words[MODULE]["input"],
+        first_title=w["input"],
     )
-    actmax, maps = captions(facts, ctx.words)
+    cls, n = words["classes"][ex["class"]], facts["shown_filters"]
+    caption = w["maps"].format(
+        layer=facts["layer"], cls=cls, row=ex["row"], n=n, act=facts["response_layer"]
+    )
+    alt = w["alt_maps"].format(
+        n=n, layer=facts["layer"], cls=cls, active=fm["active"], tuned=fm["face_tuned"]
+    )
+    return Figure(file="feature_maps.png", caption=caption, alt=alt)
+
+
+def present(measured: Measured, page: Page) -> Section:
     blocks = [
-        Text(ctx.draft(facts, "actmax")),
-        Figure(file="filters.png", caption=actmax),
-        spectrum_table(facts, ctx.words[MODULE]),
-        Text(ctx.draft(facts, "spectrum")),
-        Text(ctx.draft(facts, "maps")),
-        Figure(file="feature_maps.png", caption=maps),
+        Text(page.draft(measured, "actmax")),
+        filters_figure(measured, page),
+        spectrum_table(measured.facts, page.words[MODULE]),
+        Text(page.draft(measured, "spectrum")),
+        Text(page.draft(measured, "maps")),
+        maps_figure(measured, page),
     ]
-    return Section(module=MODULE, facts=facts, blocks=blocks)
+    return Section(module=MODULE, facts=dict(measured.facts), blocks=blocks)

@@ -1,7 +1,8 @@
 """What the filters of a conv layer look like (reportgen.measure.explain.actmax) and how they respond
 (reportgen.measure.explain.feature_maps), in numbers: the orientation and spatial frequency of each
 filter's gradient-ascent image, how far the ascent drove each filter, and where a layer's
-feature maps respond among the face regions."""
+feature maps respond among the face regions; and the verdicts q6's prose chooses its sentences
+by."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 from reportgen.data.types import REGIONS
 from reportgen.measure.explain.metrics import mass_shares
 from reportgen.measure.facts.regions import area_shares, finite
+from reportgen.measure.verdict import Verdict, flag
 
 # Orientation bins (degrees, 0 = horizontal stripes, counter-clockwise as shown): each bin
 # spans 45 degrees around its centre.
@@ -23,6 +25,10 @@ LOW_PERIOD, HIGH_PERIOD = 8, 4
 LOW_FREQ, HIGH_FREQ = 1 / LOW_PERIOD, 1 / HIGH_PERIOD  # cycles per pixel
 
 Masks = Mapping[str, np.ndarray]
+
+# A filter is face-tuned when its response's share on the face regions is above this many
+# times their area share (1.0 is what a response spread evenly over the image gives).
+FACE_TUNED_LIFT = 1.0
 
 
 def orientation_bin(degrees: float) -> str:
@@ -121,8 +127,8 @@ def feature_map_facts(
 
     Per active (not all-zero) filter: `face_share`, the share of its response on the five
     regions together, `face_lift` = face_share / the regions' area share, and `favourite`,
-    the region with the largest share / area. `face_tuned`: the filters with face_lift > 1
-    (they respond more on the face parts than their area gives); `by_favourite`: how many of
+    the region with the largest share / area. `face_tuned`: the filters with face_lift above
+    FACE_TUNED_LIFT (they respond more on the face parts than their area gives); `by_favourite`: how many of
     those favour each region; `strongest`: the 3 filters with the largest mean response."""
     maps = np.asarray(maps, dtype=np.float64)
     filters = np.arange(len(maps)) if filters is None else np.asarray(filters)
@@ -134,7 +140,7 @@ def feature_map_facts(
         for k, m in enumerate(maps)
         if total[k] > 0
     ]
-    tuned = [p for p in per_filter if p["face_lift"] > 1]
+    tuned = [p for p in per_filter if p["face_lift"] > FACE_TUNED_LIFT]
     by_favourite = {r: sum(p["favourite"] == r for p in tuned) for r in REGIONS}
     strongest = sorted(per_filter, key=lambda p: -p["mean"])[:3]
     return {
@@ -169,4 +175,115 @@ def _filter_facts(
         "favourite": max(lift, key=lambda r: lift[r]) if lift else None,
         "favourite_lift": max(lift.values()) if lift else None,
         "mean": float(m.mean()),
+    }
+
+
+# In the default choice of layer (a middle one), a CNN with more conv layers than this has a
+# layer that is neither its first nor its last.
+MIDDLE_FROM = 2
+# The gradient ascent works when the filters' mean activation ends above where it started.
+ASCENT_GAIN = 1.0
+# One orientation outnumbers the other when it has at least STRIPE_RATIO times its filters
+# and STRIPE_MARGIN more of them: with a handful of filters a ratio alone is chance.
+STRIPE_RATIO = 1.5
+STRIPE_MARGIN = 3
+# Images whose spectrum's peak holds under this share of what a clean grating's peak holds
+# mix several directions and frequencies.
+MIXED_UNDER = 1 / 3
+# Regions drawn as horizontal lines: a filter of horizontal stripes favouring one of them
+# matches the face's own lines.
+HORIZONTAL_PARTS = ("brows", "mouth", "eyes")
+
+
+def layer_verdicts(n_conv: int, configured: bool, shown: int, total: int) -> dict[str, Verdict]:
+    """layer_choice: "configured" (explain.filter_layer), "middle" (the default, with over
+    MIDDLE_FROM conv layers) or "default"; subset: whether only the first `shown` of the
+    layer's `total` filters are shown."""
+    name = "configured" if configured else "middle" if n_conv > MIDDLE_FROM else "default"
+    return {
+        "layer_choice": Verdict(name, "n_conv", float(n_conv)),
+        "subset": flag(shown < total, "shown_filters/total_filters", shown / total),
+    }
+
+
+def gain_verdicts(gain: Mapping[str, Any]) -> dict[str, Verdict]:
+    """What gain_facts say: ascent ("rose": mean activation gain above ASCENT_GAIN,
+    "silent_start": every filter silent on its start image, "stalled"), rose ("all" filters
+    rose, or "some"), beat_faces ("all" filters active on faces respond more to their
+    optimized image than to the faces, or "some"; "unmeasured" when none is active)."""
+    g = gain["gain"]
+    ascent = "silent_start" if g is None else "rose" if g > ASCENT_GAIN else "stalled"
+    active = gain["n"] - gain["silent_on_faces"]
+    beat = "all" if gain["above_one"] == active else "some"
+    return {
+        "ascent": Verdict(ascent, "gain", g),
+        "rose": Verdict(
+            "all" if gain["rose"] == gain["n"] else "some", "rose", float(gain["rose"])
+        ),
+        "beat_faces": Verdict(
+            beat if gain["median_face_gain"] is not None else "unmeasured",
+            "above_one",
+            float(gain["above_one"]),
+        ),
+    }
+
+
+def spectrum_verdicts(spectrum: Mapping[str, Any], grating_peak_share: float) -> dict[str, Verdict]:
+    """stripes: "horizontal" or "vertical" (one outnumbers the other by STRIPE_RATIO and
+    STRIPE_MARGIN), else "balanced"; gratings: "mixed" (median peak share under MIXED_UNDER of
+    a clean grating's) or "clean"."""
+    h, v = spectrum["by_orientation"]["horizontal"], spectrum["by_orientation"]["vertical"]
+    stripes = (
+        "horizontal"
+        if h >= STRIPE_RATIO * v and h - v >= STRIPE_MARGIN
+        else "vertical"
+        if v >= STRIPE_RATIO * h and v - h >= STRIPE_MARGIN
+        else "balanced"
+    )
+    share = spectrum["median_peak_share"]
+    mixed = share < grating_peak_share * MIXED_UNDER
+    return {
+        "stripes": Verdict(stripes, "horizontal-vertical", float(h - v)),
+        "gratings": Verdict(
+            "mixed" if mixed else "clean",
+            "median_peak_share/grating_peak_share",
+            share / grating_peak_share if grating_peak_share > 0 else None,
+        ),
+    }
+
+
+def feature_map_verdicts(fm: Mapping[str, Any], spectrum: Mapping[str, Any]) -> dict[str, Verdict]:
+    """What feature_map_facts say: most_tuned (over half of the responding filters are
+    face-tuned), strongest_on_face (the strongest filter is face-tuned; subjects: it),
+    strongest_matches (and its gradient-ascent image is of horizontal stripes and it favours
+    a region of HORIZONTAL_PARTS). All "no" when no filter responds."""
+    active, tuned = fm["active"], fm["face_tuned"]
+    top = fm["strongest"][0] if fm["strongest"] else None
+    if top is None:
+        return dict.fromkeys(("most_tuned", "strongest_on_face", "strongest_matches"), flag(False))
+    on_face = top["face_lift"] > FACE_TUNED_LIFT
+    horizontal = spectrum["filters"][top["filter"]]["orientation"] == "horizontal"
+    one = (int(top["filter"]),)
+    return {
+        "most_tuned": flag(tuned > active / 2, "face_tuned/active", tuned / active),
+        "strongest_on_face": Verdict(
+            "yes" if on_face else "no", "face_lift", top["face_lift"], subjects=one
+        ),
+        "strongest_matches": flag(
+            on_face and horizontal and top["favourite"] in HORIZONTAL_PARTS,
+            "orientation+favourite",
+        ),
+    }
+
+
+def filters_verdicts(facts: Mapping[str, Any]) -> dict[str, Verdict]:
+    """What q6's facts say: layer_verdicts, gain_verdicts, spectrum_verdicts and
+    feature_map_verdicts together."""
+    return {
+        **layer_verdicts(
+            facts["n_conv"], facts["configured"], facts["shown_filters"], facts["total_filters"]
+        ),
+        **gain_verdicts(facts["gain"]),
+        **spectrum_verdicts(facts["spectrum"], facts["grating_peak_share"]),
+        **feature_map_verdicts(facts["feature_maps"], facts["spectrum"]),
     }
