@@ -10,7 +10,7 @@ def answer(ctx: Context) -> Section               # finished runs in, a section 
 runs() and params() are hashed into the section's cache key, with the code the module
 imports (found by reading it) and its words (words/<lang>/). So a module imports
 TensorFlow, keras and scikit-learn only inside the functions that compute: computing a key
-imports the module and must stay cheap. Their names (MODULES) come from reportgen.settings.modules.
+imports the module and must stay cheap. Their names (MODULES) come from reportgen.settings.course.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from reportgen.settings.modules import MODULES, resolve
+from reportgen.settings.course import MODULES, resolve
 
 __all__ = ["MODULES", "load", "resolve"]
 
