@@ -57,13 +57,15 @@ def test_the_synthetic_datas_fingerprint_is_drawn_once(cache_dir, monkeypatch):
     monkeypatch.setattr(
         synthetic, "generate_faces", lambda n, seed=0: drawn.append(n) or real(n, seed)
     )
-    first = synthetic.synthetic_fingerprint(64, seed=3)
-    assert drawn == [64]
-    assert synthetic.synthetic_fingerprint(64, seed=3) == first  # from the cache
+    assert synthetic.cached_synthetic_fingerprint(64, seed=3) is None  # never drawn: unknown
+    assert drawn == []
+    first = synthetic.synthetic_dataset(64, seed=3).fingerprint
+    assert synthetic.cached_synthetic_fingerprint(64, seed=3) == first  # from the cache
     assert drawn == [64]
     assert synthetic.synthetic_dataset(64, seed=3).fingerprint == first
-    assert synthetic.synthetic_fingerprint(65, seed=3) != first  # another size: drawn
-    assert drawn == [64, 64, 65]
+    assert synthetic.cached_synthetic_fingerprint(65, seed=3) is None  # another size
+    assert synthetic.cached_synthetic_fingerprint(64, seed=4) is None  # another seed
+    assert drawn == [64, 64]
 
 
 def test_a_data_files_fingerprint_is_read_without_parsing(tmp_path, cache_dir, monkeypatch):
@@ -76,13 +78,13 @@ def test_a_data_files_fingerprint_is_read_without_parsing(tmp_path, cache_dir, m
     full = loader.load_dataset(path).fingerprint
 
     def refuse(*args, **kwargs):
-        raise AssertionError("parsed or read arrays although the file is unchanged")
+        raise AssertionError("parsed or read arrays to find a fingerprint")
 
     monkeypatch.setattr(loader, "read_course_train", refuse)
     monkeypatch.setattr(fingerprint, "_read_arrays", refuse)
-    assert loader.dataset_fingerprint(path) == full
-
+    assert loader.cached_fingerprint(path) == full
     path.write_text(path.read_text(encoding="utf-8") + rows[0] + "\n", encoding="utf-8")
+    assert loader.cached_fingerprint(path) is None  # changed: unknown, and nothing parsed
     monkeypatch.undo()
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(cache_dir))
-    assert loader.dataset_fingerprint(path) != full  # changed: parsed again
+    assert loader.load_dataset(path).fingerprint != full

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from reportgen.progress import Reporter
 from reportgen.runs import train as train_module
 from reportgen.runs.spec import AugmentSpec
 from reportgen.runs.store import RunStore
+from reportgen.store import run_folders
 from reportgen.store.run_files import (
     CHECKPOINT_STATE,
     MANIFEST_FILE,
@@ -119,6 +121,7 @@ import sys
 sys.path.insert(0, {root!r})
 from reportgen.progress import Reporter
 from reportgen.runs.store import RunStore
+from reportgen.store import run_folders
 from tests.helpers import random_dataset, tiny_spec
 from pathlib import Path
 RunStore(Path({runs!r})).ensure(tiny_spec(epochs=40), random_dataset(), Reporter())
@@ -189,3 +192,24 @@ def test_clean_removes_only_folders_that_are_reportgen_runs(tmp_path):
     assert store.clean() == 1
     assert sorted(p.name for p in runs.iterdir()) == ["Dec02_10-00-00_host", "exp1"]
     assert [c.key for c in store.cached()] == []
+
+
+def test_a_build_checks_each_cached_run_once(project, tiny_project_factory, monkeypatch):
+    """A build asks about a run several times (what to train, what to read); its checksums
+    are read once: every file of every run hashed once, none twice."""
+    from reportgen.build import train_missing
+    from reportgen.cli.main import main
+
+    shared = tiny_project_factory(template="ml2019-hw3")
+    train_missing(shared, shared.template.modules(), Reporter())
+    keys = set(shared.all_runs())
+    for key in keys:  # copied: folders this process has never checked
+        shutil.copytree(shared.config.runs_dir / key, project / "runs" / key)
+    hashed: list[Path] = []
+    real = run_folders.sha256_file
+    monkeypatch.setattr(run_folders, "sha256_file", lambda p: hashed.append(p) or real(p))
+    flags = ["--student-id", "R05942017", "--profile", "tiny", "--template", "ml2019-hw3"]
+    assert main(["build", *flags, "--quiet"]) == 0
+    assert {p.parent.name for p in hashed} == keys
+    assert len(hashed) == len(set(hashed))
+    assert len(hashed) == sum(len(list((project / "runs" / k).iterdir())) - 1 for k in keys)

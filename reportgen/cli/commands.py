@@ -14,6 +14,8 @@ from reportgen import questions
 from reportgen.errors import UserError
 from reportgen.progress import reporter
 from reportgen.project.folder import Project
+from reportgen.runs.spec import RunSpec
+from reportgen.runs.store import CachedRun
 from reportgen.settings.config import CONFIG_FILE, Config, load_config, overrides
 from reportgen.store.files import output_folder
 from reportgen.store.outputs import write_submission
@@ -196,25 +198,49 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
         for module in questions.MODULES:
             print(f"   {module:16s} {questions.load(module).TITLE}")
     if what in (None, "runs"):
-        from reportgen.build import read_section
-
-        project = Project(config)
-        needed = project.all_runs()
-        print(f"runs of this report ({config.training.profile} profile):")
-        for key, spec in needed.items():
-            state = "cached" if project.store.has(spec, project.data) else "missing"
-            print(f"   {spec.name:28s} {key}  {state}")
-        print("sections:")
-        for module in project.template.modules():
-            state = "cached" if read_section(project, module) else "missing"
-            print(f"   {module:16s} {state}")
-        others = [c for c in project.store.cached() if c.key not in needed]
-        if others:
-            print("other cached runs (another profile, data or setting):")
-            for c in others:
-                acc = f"val_accuracy {c.val_accuracy:.4f}" if c.val_accuracy is not None else ""
-                print(f"   {c.name:28s} {c.key}  {c.problem or acc}")
+        _list_runs(Project(config))
     return 0
+
+
+def _list_runs(project: Project) -> None:
+    """The report's runs and sections, cached or missing, and the other runs in runs/, from
+    the data's cached fingerprint alone: listing never loads the data (when the cache does
+    not know them as they are now, what is the report's is unknown)."""
+    cached = {c.key: c for c in project.store.cached()}
+    needed: dict[str, RunSpec] = {}
+    profile = project.config.training.profile
+    if project.known_fingerprint is None:
+        data = project.config.data.path or "the embedded demo data"
+        print(f"runs and sections of this report ({profile} profile): unknown")
+        print(
+            f"   {data} changed, or was not read on this machine yet: the keys hold its "
+            "fingerprint, which `reportgen build` or `reportgen train` computes (list never "
+            "loads the data)"
+        )
+    else:
+        needed = project.all_runs()
+        _list_report(project, needed, cached)
+    others = [c for c in cached.values() if c.key not in needed]
+    if others:
+        print(f"{'other ' if needed else ''}cached runs (another profile, data or setting):")
+        for c in others:
+            acc = f"val_accuracy {c.val_accuracy:.4f}" if c.val_accuracy is not None else ""
+            print(f"   {c.name:28s} {c.key}  {c.problem or acc}")
+
+
+def _list_report(
+    project: Project, needed: dict[str, RunSpec], cached: dict[str, CachedRun]
+) -> None:
+    from reportgen.build import read_section
+
+    print(f"runs of this report ({project.config.training.profile} profile):")
+    for key, spec in needed.items():
+        state = "cached" if key in cached and cached[key].problem is None else "missing"
+        print(f"   {spec.name:28s} {key}  {state}")
+    print("sections:")
+    for module in project.template.modules():
+        state = "cached" if read_section(project, module) else "missing"
+        print(f"   {module:16s} {state}")
 
 
 def cmd_clean(config: Config, args: argparse.Namespace) -> int:

@@ -1,11 +1,12 @@
 """The data's fingerprint (a hash of the arrays, not of the path) and the cache that saves it.
 
-The cache lives in reportgen's cache folder (reportgen.store.cachedir: REPORTGEN_CACHE_DIR, else the
-platform's user cache folder): fingerprints.json maps a key (the loader's kind and the resolved
-path) to the source's stamp (size, mtime_ns and a digest of each file's name, size, mtime and
-inode), the fingerprint and the name of an .npz holding the parsed arrays, so a second load of
-unchanged files reads the .npz instead of parsing. Every write is atomic (temporary file +
-os.replace); a cache that cannot be read or written is ignored: it only costs time.
+The cache lives in reportgen's cache folder (reportgen.store.cachedir: REPORTGEN_CACHE_DIR, else
+the platform's user cache folder): fingerprints.json maps a key (a content key, store.keys, of
+what is loaded, the loader's code and form, and the resolved path) to the source's stamp (size,
+mtime_ns and a key of each file's name, size, mtime and inode), the fingerprint and the name of
+an .npz holding the parsed arrays (named by the key), so a second load of unchanged files reads
+the .npz instead of parsing. Every write is atomic (temporary file + os.replace); a cache that
+cannot be read or written is ignored: it only costs time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from reportgen.data.types import LabelledImages, UnlabelledImages
 from reportgen.store.cachedir import cache_root
 from reportgen.store.fingerprints import read_index, remove_arrays, write_arrays, write_index
+from reportgen.store.keys import content_key
 from reportgen.store.paths import FINGERPRINT_INDEX, arrays_file
 
 INDEX_NAME = FINGERPRINT_INDEX
@@ -70,19 +72,17 @@ def cache_dir() -> Path:
 def source_stamp(files: Sequence[Path]) -> dict[str, int | str]:
     """What must stay the same for a cached result to hold: every file's size and mtime.
 
-    size is the total, mtime_ns the newest; listing digests each file's absolute path, size,
-    mtime and inode, so a renamed, added, removed or replaced file changes the stamp.
+    size is the total, mtime_ns the newest; listing is the key of each file's absolute path,
+    size, mtime and inode, so a renamed, added, removed or replaced file changes the stamp.
     """
-    listing = hashlib.sha256()
-    size = newest = 0
-    for path in files:
-        st = os.stat(path)
-        size += st.st_size
-        newest = max(newest, st.st_mtime_ns)
-        listing.update(
-            f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode()
-        )
-    return {"files": len(files), "size": size, "mtime_ns": newest, "listing": listing.hexdigest()}
+    stats = [(os.path.abspath(path), os.stat(path)) for path in files]
+    listed = [[name, st.st_size, st.st_mtime_ns, st.st_ino] for name, st in stats]
+    return {
+        "files": len(files),
+        "size": sum(st.st_size for _, st in stats),
+        "mtime_ns": max((st.st_mtime_ns for _, st in stats), default=0),
+        "listing": content_key("data-stamp", {"files": listed}),
+    }
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ load_dataset(path) takes:
 - an image-folder tree train/<class>/*.png (optionally test/<class>/*, the test set "test").
 load_unlabelled(path) takes the course's test.csv for predictions.
 Parsed arrays and fingerprints are cached (see fingerprint.py), keyed by the files' stamp;
-dataset_fingerprint(path) reads the fingerprint alone from there when the files are unchanged.
+cached_fingerprint(path) reads the fingerprint alone from there when the files are unchanged
+(None otherwise: nothing is parsed to find it).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from reportgen.data.image_tree import CLASS_FOLDERS, find_tree, read_tree
 from reportgen.data.sniff import COURSE_TEST, KAGGLE, detect_csv
 from reportgen.data.types import Dataset, LabelledImages, UnlabelledImages
 from reportgen.errors import UserError
-from reportgen.store.keys import module_digest
+from reportgen.store.keys import content_key, module_digest
 
 _CSV_NAMES = ("train.csv", "test.csv", "fer2013.csv")
 
@@ -57,16 +58,16 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     )
 
 
-def dataset_fingerprint(path: str | Path) -> str:
-    """The fingerprint load_dataset(path) would give: from the cache when the files are
-    unchanged (nothing parsed, no arrays read), else by loading them."""
+def cached_fingerprint(path: str | Path) -> str | None:
+    """The fingerprint load_dataset(path) would give if the cache holds it for the files as
+    they are now (their names, sizes, times: nothing parsed, no arrays read); else None."""
     source = str(path)
     with _os_errors_as_user_errors(source):
         plan = _plan_dataset(Path(path), source)
         hit = cache.lookup(
             _cache_key(plan, "dataset"), cache.source_stamp(plan.files), arrays=False
         )
-    return hit.fingerprint if hit is not None else load_dataset(path).fingerprint
+    return hit.fingerprint if hit is not None else None
 
 
 def load_unlabelled(path: str | Path, *, use_cache: bool = True) -> UnlabelledImages:
@@ -123,7 +124,9 @@ def _load(plan: _Plan, what: str, use_cache: bool) -> tuple[Parts, str]:
 
 
 def _cache_key(plan: _Plan, what: str) -> str:
-    return f"{what}:{_loader_code()[:16]}:{plan.kind}:{plan.root.resolve()}"
+    """The cache entry of plan: what is loaded, by which loader code, from which path."""
+    parts = {"what": what, "code": _loader_code(), "form": plan.kind}
+    return content_key("data-cache", parts | {"path": str(plan.root.resolve())})
 
 
 @once

@@ -5,9 +5,10 @@ drawn with pose, lighting, noise and occluders varying, so that a CNN learns it 
 perfectly, confuses the pairs that FER confuses, and beats a DNN. The generator knows where
 each face part is, so the masks give the explanation methods' tests their ground truth.
 
-The fingerprint of (size, seed) is cached like a data file's (see fingerprint.py), stamped
-with the digest of the generator's code (reportgen.store.keys), so that computing run keys does
-not draw the faces again and a change to the generator misses the cache.
+The fingerprint of (size, seed) is cached like a data file's (see fingerprint.py), under a
+content key of the two (reportgen.store.keys), stamped with the digest of the generator's code,
+so that computing run keys does not draw the faces again and a change to the generator misses
+the cache.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from reportgen.data.fingerprint import hash_arrays
 from reportgen.data.synthetic_draw import render
 from reportgen.data.synthetic_params import draw_params
 from reportgen.data.types import REGIONS, Dataset, LabelledImages
-from reportgen.store.keys import module_digest
+from reportgen.store.keys import content_key, module_digest
 
 # Fixed inputs of the faces and of their fingerprint, not versions: changing them would change
 # every face (and so every run key) without any change to the generator.
@@ -81,14 +82,15 @@ def synthetic_dataset(n: int, seed: int = 0) -> Dataset:
     )
 
 
-def synthetic_fingerprint(n: int, seed: int = 0) -> str:
-    """synthetic_dataset(n, seed).fingerprint, from the cache when it holds it."""
+def cached_synthetic_fingerprint(n: int, seed: int = 0) -> str | None:
+    """synthetic_dataset(n, seed).fingerprint if the cache holds it for this generator's
+    code (nothing drawn); else None."""
     hit = fingerprint_cache.lookup(_cache_key(n, seed), _stamp(n, seed), arrays=False)
-    return hit.fingerprint if hit is not None else synthetic_dataset(n, seed).fingerprint
+    return hit.fingerprint if hit is not None else None
 
 
 def _cache_key(n: int, seed: int) -> str:
-    return f"synthetic:{n}:{seed}"
+    return content_key("synthetic-faces", {"n": n, "seed": seed})
 
 
 def _stamp(n: int, seed: int) -> dict[str, int | str]:

@@ -2,7 +2,8 @@
 
 The data's fingerprint (what run keys hash) is read from the fingerprint cache when the data
 are unchanged, so deciding what is cached loads no data; the data are loaded only when a run
-is trained or a section computed.
+is trained or a section computed, or when the cache does not know them as they are (then once:
+the fingerprint is the loaded data's). known_fingerprint never loads them (`reportgen list`).
 """
 
 from __future__ import annotations
@@ -65,9 +66,16 @@ class Project:
     @cached_property
     def fingerprint(self) -> str:
         """The data's fingerprint, without loading the data when the cache knows it."""
+        known = self.known_fingerprint
+        return known if known is not None else self.data.fingerprint
+
+    @property
+    def known_fingerprint(self) -> str | None:
+        """The data's fingerprint if it is known without loading the data (loaded already,
+        or cached for the files as they are now); None when only loading them would tell."""
         if self._data is not None:
             return self._data.fingerprint
-        return project_fingerprint(self.config, self.profile)
+        return cached_fingerprint(self.config, self.profile)
 
     @property
     def synthetic(self) -> bool:
@@ -102,14 +110,16 @@ def load_project_data(config: Config, profile: Profile) -> Dataset:
     return data
 
 
-def project_fingerprint(config: Config, profile: Profile) -> str:
+def cached_fingerprint(config: Config, profile: Profile) -> str | None:
+    """The fingerprint of the project's data from the fingerprint cache, nothing decoded nor
+    drawn; None when the cache does not hold it for the data as they are."""
     if not config.data.path:
-        from reportgen.data.synthetic import synthetic_fingerprint
+        from reportgen.data.synthetic import cached_synthetic_fingerprint
 
-        return synthetic_fingerprint(profile.synthetic_images, seed=SYNTHETIC_SEED)
-    from reportgen.data.loader import dataset_fingerprint
+        return cached_synthetic_fingerprint(profile.synthetic_images, seed=SYNTHETIC_SEED)
+    from reportgen.data.loader import cached_fingerprint as cached_file_fingerprint
 
-    return dataset_fingerprint(data_path(config))
+    return cached_file_fingerprint(data_path(config))
 
 
 def data_path(config: Config) -> str:

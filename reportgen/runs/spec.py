@@ -12,13 +12,11 @@ file's content (its sha256), not where the file is, so runs/ stays portable.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from reportgen.settings.profiles import Profile, Role
-from reportgen.store.keys import training_digest
+from reportgen.store.keys import content_key, training_digest
 
 # Spec fields that say how long a run trained, not what it is: not part of the key.
 NOT_KEYED = ("name", "epochs")
@@ -109,11 +107,9 @@ class RunSpec:
         return d
 
     def key(self, data_fingerprint: str) -> str:
-        blob = json.dumps(
-            {"spec": self.key_dict(), "data": data_fingerprint, "code": training_digest()},
-            sort_keys=True,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        """The run's folder name in runs/: what it is, on which data, by which code."""
+        parts = {"spec": self.key_dict(), "data": data_fingerprint, "code": training_digest()}
+        return content_key("run", parts)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,11 +1,10 @@
 """The run cache: runs/<key>/, each trained once, moved into place whole, checked on read.
 
-The store decides what is cached, what trains and what is removed; every file under runs/
-is written, moved and removed by reportgen/store/run_folders.py (where the layout is):
-
-runs/.partial/<key>/  a run being trained (its checkpoint lets a killed run resume)
-runs/.locks/<key>.lock  held while a run trains: a second process waits, then reads it
-runs/.corrupt/       folders whose files failed their checksums, set aside, never used
+The store decides, for a spec on the data: reuse the cached run, resume its interrupted
+training, train it afresh (or import it: a student's trained model), or set a broken folder
+aside and train it again; and what `clean` removes. Everything on disk (where the folders
+are, the locks, the checksums, each run's folder checked once per process) is
+reportgen/store/run_folders.py's.
 """
 
 from __future__ import annotations
@@ -42,9 +41,6 @@ class RunStore:
         self.root = root
         self.folders = RunFolders(root)
 
-    def folder(self, key: str) -> Path:
-        return self.folders.folder(key)
-
     def has(self, spec: RunSpec, data: Dataset) -> bool:
         return self.folders.problem(spec.key(data.fingerprint)) is None
 
@@ -53,7 +49,7 @@ class RunStore:
         problem = self.folders.problem(key)
         if problem:
             raise UserError(f"run {spec.name} ({key}) is not in {self.root}: {problem}")
-        return Run.read(key, self.folder(key))
+        return Run.read(key, self.folders.folder(key))
 
     def partial_epochs(self, spec: RunSpec, data: Dataset) -> int | None:
         """The schedule length of an interrupted training of spec, if one can be resumed."""
@@ -74,21 +70,23 @@ class RunStore:
         imported run: importing it). A run already in the cache is returned whatever epochs
         spec asks for (see RunSpec). pace: under a budget, what re-plans its length."""
         key = spec.key(data.fingerprint)
+        folder = self.folders.folder(key)
         if self.folders.problem(key) is None:
-            return Run.read(key, self.folder(key))
+            return Run.read(key, folder)
         with self.folders.lock(key):
             problem = self.folders.problem(key)
             if problem is None:  # another process trained it while we waited
-                return Run.read(key, self.folder(key))
-            if self.folder(key).exists():
+                return Run.read(key, folder)
+            if folder.exists():
                 target = self.folders.set_aside(key)
                 report.log(f"run {key}: {problem}; set aside in {target} and trained again")
-            made = self._make(spec, data, report, label or spec.name, on_step, pace)
+            made = self._make(key, spec, data, report, label or spec.name, on_step, pace)
             folder = self.folders.finish(key, *made)
         return Run.read(key, folder)
 
     def _make(
         self,
+        key: str,
         spec: RunSpec,
         data: Dataset,
         report: Reporter,
@@ -97,7 +95,6 @@ class RunStore:
         pace: Pace | None,
     ) -> tuple[Any, RunContents]:
         """Train the run (or import it: a student's trained model); TensorFlow only now."""
-        key = spec.key(data.fingerprint)
         if spec.imported:
             from reportgen.runs.imported import import_run
 
