@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
 
-    from reportgen.build import compute_section, train_missing
+    from reportgen.build import measure_section, present_section, train_missing
     from reportgen.progress import Reporter
     from reportgen.project.folder import Project
     from reportgen.settings.config import load_config
@@ -55,7 +55,7 @@ def main() -> None:
         runs = train_missing(project, MODULES, Reporter())  # fresh Run objects: model unloaded
         for module in MODULES:
             start = time.perf_counter()
-            compute_section(project, module, runs)
+            present_section(project, module, measure_section(project, module, runs))
             seconds = time.perf_counter() - start
             best[module] = min(best.get(module, seconds), seconds)
     print(f"profile {args.profile}, lang {args.lang}, best of {args.repeats} pass(es):")

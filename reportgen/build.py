@@ -163,13 +163,6 @@ def present_section(project: Project, module: str, measured: Measured) -> tuple[
     return made[0], folder
 
 
-def compute_section(
-    project: Project, module: str, runs_by_key: dict[str, Run], shared: Shared | None = None
-) -> tuple[Section, Path]:
-    """Measure the module afresh and present it (both cached)."""
-    return present_section(project, module, measure_section(project, module, runs_by_key, shared))
-
-
 def build(
     project: Project,
     report: Reporter,
