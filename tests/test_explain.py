@@ -27,10 +27,11 @@ from reportgen.measure.explain.actmax import (
 )
 from reportgen.measure.explain.feature_maps import feature_maps
 from reportgen.measure.explain.gradcam import (
-    class_average_gradcam,
+    class_means,
     gradcam,
     gradcam_layer,
     last_conv_layer,
+    scaled_to_peak,
 )
 from reportgen.measure.explain.lime_explain import (
     explain_image,
@@ -194,10 +195,26 @@ def test_gradcam_shape_range_and_layer(trained, faces):
     assert np.all(np.isclose(peaks, 1.0) | (peaks == 0.0))
     assert last_conv_layer(trained) == "block2_conv1"
     assert gradcam_layer(trained) == "block2_relu1"
-    by_class = class_average_gradcam(trained, faces.images, faces.labels)
+    by_class = class_means(gradcam(trained, faces.images, faces.labels), faces.labels, 7)
     assert by_class.shape == (7, 48, 48)
     assert by_class.min() >= 0.0
     assert by_class.max() <= 1.0
+
+
+def test_maps_scaled_to_their_peak_and_averaged_per_class():
+    maps = np.zeros((3, 4, 4), dtype=np.float32)
+    maps[0, 1, 2], maps[0, 3, 3] = 2.0, 0.5
+    maps[2, 0, 0] = 0.25
+    scaled = scaled_to_peak(maps)
+    assert scaled.dtype == np.float32
+    assert scaled[0, 1, 2] == 1.0 and scaled[0, 3, 3] == 0.25
+    assert scaled[2, 0, 0] == 1.0
+    assert not scaled[1].any()  # zero everywhere stays zero, no division by zero
+    means = class_means(scaled, np.array([4, 4, 1]), 7)
+    assert means.shape == (7, 4, 4)
+    np.testing.assert_allclose(means[4], (scaled[0] + scaled[1]) / 2)
+    np.testing.assert_array_equal(means[1], scaled[2])
+    assert not means[[0, 2, 3, 5, 6]].any()  # classes without an image
 
 
 def test_activation_maximization_raises_every_filters_activation(trained):

@@ -23,6 +23,7 @@ from reportgen.measure.facts.training import (
     history_facts,
     overfit_epoch,
 )
+from reportgen.measure.facts.training_verdicts import cnn_verdicts, dnn_verdicts
 from reportgen.questions import shared_runs
 from reportgen.render.blocks import Figure, Table, Text
 from reportgen.runs.spec import AugmentSpec
@@ -239,6 +240,7 @@ def test_q1_layer_table_setup_and_curves(zh, sections):
     assert f["setup"]["norm_mean"] == pytest.approx(float(np.asarray(mean).ravel()[0]))
     (fig,) = assert_figures(section, folder)
     assert fig.part == "curves"
+    assert pct(run.history["val_accuracy"][-1]) in fig.alt
     text = text_of(section)
     assert pct(run.metrics["val_accuracy"]) in text
     assert thousands(run.metrics["params"]["total"]) in text
@@ -261,6 +263,8 @@ def test_q2_dnn_matches_the_cnn_and_the_text_says_both(zh, sections):
     assert [r[0] for r in table.rows] == [layer.name for layer in dnn.model.layers]
     (fig,) = assert_figures(section, folder)
     assert fig.part == "curves"
+    assert pct(cnn.history["val_accuracy"][-1]) in fig.alt
+    assert pct(dnn.history["val_accuracy"][-1]) in fig.alt
     assert text_of(section, "curves")
     assert {b.part for b in section.blocks} == {"main", "curves"}
     assert section.facts["dnn"]["history"]["overfit_epoch"] == overfit_epoch(
@@ -384,6 +388,7 @@ def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
         {"public": 0.6345, "private": 0.6212}, q1["results"]["val_accuracy"]
     )
     q1["history"].update(overfit_epoch=3, best_epoch=3, val_loss_rise=0.12, epochs=6)
+    q1["verdicts"] = cnn_verdicts(q1)
     text = render_text(lang, "q1_cnn", q1)
     assert "PublicTest" in text and "62.3%" in text and "63.45%" in text and "62.12%" in text
     assert "12.0%" in text
@@ -391,8 +396,13 @@ def test_templates_cover_test_sets_kaggle_overfitting_and_seeds(lang, sections):
     q2 = json.loads(json.dumps(sections("q2_dnn")[0].facts))
     q2["dnn"]["history"]["overfit_epoch"] = 2
     q2["cnn"]["history"]["overfit_epoch"] = 4
+    q2["verdicts"] = dnn_verdicts(q2)
+    assert q2["verdicts"]["overfit_order"].name == "dnn_first"
     for part in ("main", "curves"):
         assert render_text(lang, "q2_dnn", {**q2, "part": part}).strip()
+    main = render_text(lang, "q2_dnn", {**q2, "part": "main"})
+    earlier = "DNN 比較早開始過擬合" if lang == "zh" else "the DNN starts overfitting earlier"
+    assert earlier in main
 
     q3 = json.loads(json.dumps(sections("q3_augmentation")[0].facts))
     q3["noise"].update(n_seeds=3, pooled_std=0.01)
@@ -503,6 +513,29 @@ def test_q1_names_the_test_sets_and_the_kaggle_scores(tmp_path, lang):
     assert "65.12%" in text and "63.88%" in text and "Kaggle" in text
     assert section.facts["history"]["overfit_epoch"] == 3
     assert section.facts["results"]["hardware"]["count"] == 2
+    assert section.facts["verdicts"]["kaggle"]["name"] == "above"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_q1_is_presented_from_its_measurement_alone(tmp_path, lang):
+    """The curves are drawn from the history the measurement carries: read back from its
+    JSON, with no run, it presents the same blocks; the figure's alt text says the curves."""
+    from reportgen.questions import q1_cnn
+    from reportgen.questions.context import Page
+    from reportgen.questions.measured import Measured
+    from reportgen.words.text import num
+
+    (ctx, page), run = fake_context(tmp_path, "q1_cnn", lang)
+    measured = q1_cnn.measure(ctx)
+    assert measured.facts["curves"]["val_loss"] == run.history["val_loss"]
+    assert measured.verdicts["overfitting"].name == "turns_up"
+    fresh = q1_cnn.present(measured, page)
+    again = Measured.from_json(measured.to_json(), {})
+    read = q1_cnn.present(again, Page("q1_cnn", lang, tmp_path / "again"))
+    assert read.blocks == fresh.blocks
+    (fig,) = blocks(read, Figure)
+    assert (tmp_path / "again" / fig.file).read_bytes().startswith(PNG)
+    assert num(1.5) in fig.alt and pct(0.37) in fig.alt and pct(0.7) in fig.alt
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

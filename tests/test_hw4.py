@@ -20,7 +20,7 @@ from reportgen.measure.facts.filters import (
     orientation_bin,
     spectrum_facts,
 )
-from reportgen.measure.facts.lime import recall_ties
+from reportgen.measure.facts.lime import recall_tie_verdicts, recall_ties
 from reportgen.measure.facts.regions import group_by_region, region_shares
 from reportgen.measure.facts.saliency import top_mass
 from reportgen.render.blocks import Figure, Table, Text
@@ -148,7 +148,8 @@ def test_recall_ties_orders_classes_by_recall():
     assert [r["class"] for r in ties["best"]] == [3, 0]
     assert [r["class"] for r in ties["worst"]] == [1, 4]
     assert ties["order"][-1]["confused_with"] == 0
-    assert ties["best_more_deciding"] is True
+    assert ties["deciding_gap"] == pytest.approx(0.55 - 0.15)
+    assert recall_tie_verdicts(ties)["deciding"].name == "best_more"
     assert ties["spearman"] == pytest.approx(1.0)
 
 
@@ -252,6 +253,29 @@ def test_q6_takes_the_configured_layer_and_refuses_an_unknown_one(tiny_project_f
         section_of(tiny_project_factory(filter_layer="logits"), "q6_filters")
 
 
+@pytest.mark.parametrize("module", ["q5_saliency", "q6_filters"])
+def test_q5_q6_present_from_the_cached_measurement_alone(sections, tiny_project, tmp_path, module):
+    """The section comes back, prose, figures and all, from build/measured alone (no run, no
+    model): its figures from the stored arrays, its verdicts as the prose's."""
+    from reportgen import questions
+    from reportgen.build import read_measurement
+    from reportgen.questions.context import Page
+
+    section, _ = sections[module]
+    measured = read_measurement(tiny_project, module)
+    assert measured is not None and measured.arrays
+    again = questions.load(module).present(
+        measured, Page(module, tiny_project.config.report.lang, tmp_path)
+    )
+    assert [b.markdown for b in again.blocks if isinstance(b, Text)] == [
+        b.markdown for b in section.blocks if isinstance(b, Text)
+    ]
+    assert section.facts["verdicts"] == measured.record()["verdicts"]
+    for fig in (b for b in again.blocks if isinstance(b, Figure)):
+        assert (tmp_path / fig.file).read_bytes()[:8] == PNG
+        assert fig.alt and fig.alt != fig.caption
+
+
 def test_q7_orders_the_classes_by_the_runs_recall(sections, cnn):
     facts = sections["q7_lime"][0].facts
     order = facts["ties"]["order"]
@@ -282,6 +306,15 @@ def test_q8_uses_the_last_conv_layer(sections, cnn):
         assert c["pointing"] is None or 0 <= c["pointing"] <= 1
 
 
+def test_q7_and_q8_figures_say_in_their_alt_text_what_was_measured(sections):
+    q7, q8 = sections["q7_lime"][0], sections["q8_gradcam"][0]
+    lime, cams, averages = [b for s in (q7, q8) for b in s.blocks if isinstance(b, Figure)]
+    assert f"{q7.facts['r2']:.2f}" in lime.alt and lime.alt != lime.caption
+    shape = q8.facts["layer_shape"]
+    assert q8.facts["layer"] in cams.alt and f"{shape[0]}×{shape[1]}" in cams.alt
+    assert averages.alt and averages.alt != averages.caption
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_english_renders_too(tiny_project_factory, section_of, module):
     section, _ = section_of(tiny_project_factory(lang="en"), module)
@@ -293,17 +326,16 @@ def test_english_renders_too(tiny_project_factory, section_of, module):
 @pytest.mark.parametrize("module", ["q5_saliency", "q7_lime", "q8_gradcam"])
 def test_real_data_without_masks_uses_the_fixed_fer_regions(tiny_project, cnn, tmp_path, module):
     from reportgen import questions
-    from reportgen.questions.context import Context
+    from reportgen.questions.context import Context, Page
+    from tests.helpers import answer
 
     data = dataclasses.replace(tiny_project.data, masks=None, synthetic=False)
     ctx = Context(
         module=module,
-        lang=tiny_project.config.report.lang,
         params=questions.load(module).params(tiny_project.profile, tiny_project.config),
         data=data,
         runs={"cnn": cnn},
-        out_dir=tmp_path,
     )
-    section = questions.load(module).answer(ctx)
+    section = answer(ctx, Page(module, tiny_project.config.report.lang, tmp_path))
     assert section.facts["mask_source"] == "fer"
     assert all((tmp_path / b.file).exists() for b in section.blocks if isinstance(b, Figure))

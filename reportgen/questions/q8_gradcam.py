@@ -4,6 +4,7 @@ among the face regions."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from reportgen.measure.explain.regions import DECIDING_REGIONS, union
 from reportgen.measure.facts.gradcam import (
     PAPER,
     deciding_share_by_outcome,
+    gradcam_verdicts,
     live,
     map_range,
     pointing_chance,
@@ -20,7 +22,8 @@ from reportgen.measure.facts.gradcam import (
 )
 from reportgen.measure.facts.regions import focus_facts, per_class_regions, region_layout
 from reportgen.plots.explain import heat_rows
-from reportgen.questions.context import Context
+from reportgen.questions.context import Context, Page
+from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only
 from reportgen.questions.tables import region_share_table
 from reportgen.render.blocks import Block, Figure, Section, Table, Text
@@ -60,15 +63,12 @@ def layer_facts(model: Any) -> dict[str, Any]:
     }
 
 
-def class_maps(ctx: Context, layer: str) -> dict[str, np.ndarray]:
-    """Grad-CAM of every validation image for its own class, and the class averages."""
-    from reportgen.measure.explain.gradcam import class_average_gradcam, gradcam
+def class_maps(ctx: Context, layer: str) -> np.ndarray:
+    """Grad-CAM of every validation image for its own class."""
+    from reportgen.measure.explain.gradcam import gradcam
 
-    run, images = ctx.runs["cnn"], ctx.val("cnn").images
-    return {
-        "maps": gradcam(run.model, images, run.val_true, layer=layer),
-        "averages": class_average_gradcam(run.model, images, run.val_true, layer=layer),
-    }
+    run = ctx.runs["cnn"]
+    return gradcam(run.model, ctx.val("cnn").images, run.val_true, layer=layer)
 
 
 def region_facts(ctx: Context, maps: np.ndarray) -> dict[str, Any]:
@@ -92,12 +92,12 @@ def region_facts(ctx: Context, maps: np.ndarray) -> dict[str, Any]:
     }
 
 
-def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The facts, and the arrays of the figures (images, cams, averages, mean_faces, counts)."""
+def measure(ctx: Context) -> Measured:
+    """Grad-CAM of every validation image for its class, where it lies among the face
+    regions, and the verdicts. Arrays: figure_arrays."""
     run = ctx.runs["cnn"]
     layers = layer_facts(run.model)
-    arrays = class_maps(ctx, layers["cam_layer"])
-    maps = arrays["maps"]
+    maps = class_maps(ctx, layers["cam_layer"])
     examples = [
         {**e, "cam_zero": not live(maps[[e["position"]]])[0]} for e in ctx.shared.examples(run)
     ]
@@ -111,64 +111,92 @@ def facts_of(ctx: Context) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "zero_maps": int((~live(maps)).sum()),
         "map_range": map_range(maps),
     }
-    return facts, {**arrays, **figure_arrays(ctx, examples, maps)}
+    return Measured(MODULE, facts, gradcam_verdicts(facts), figure_arrays(ctx, examples, maps))
 
 
 def figure_arrays(ctx: Context, examples: list[dict], maps: np.ndarray) -> dict[str, np.ndarray]:
-    """The shown images and their maps; each class's mean face and image count."""
+    """The shown images and their maps (images, cams); the classes with images (classes),
+    their image counts (counts), mean faces (mean_faces) and average maps, each scaled to
+    its own maximum (averages)."""
+    from reportgen.measure.explain.gradcam import class_means, scaled_to_peak
+
     images, labels = ctx.val("cnn").images, ctx.runs["cnn"].val_true
     pos = np.array([e["position"] for e in examples], dtype=np.int64)
     counts = np.bincount(labels, minlength=NUM_CLASSES)
-    mean_faces = np.stack(
-        [
-            images[labels == k].mean(axis=0) if counts[k] else np.zeros(images.shape[1:])
-            for k in range(NUM_CLASSES)
-        ]
-    )
-    return {"images": images[pos], "cams": maps[pos], "mean_faces": mean_faces, "counts": counts}
+    classes = np.flatnonzero(counts)
+    mean_faces = np.stack([images[labels == k].mean(axis=0) for k in classes])
+    return {
+        "images": images[pos],
+        "cams": maps[pos],
+        "classes": classes,
+        "counts": counts[classes],
+        "mean_faces": mean_faces,
+        "averages": scaled_to_peak(class_means(maps, labels, NUM_CLASSES)[classes]),
+    }
 
 
-def region_table(facts: dict[str, Any], words: Words) -> Table:
+def region_table(facts: Mapping[str, Any], words: Words) -> Table:
     w = words[MODULE]
     caption = w["table"].format(source=w[f"source_{facts['mask_source']}"], tol=facts["tolerance"])
     return region_share_table(facts, words, caption, pointing_header=w["header_pointing"])
 
 
-def figures(ctx: Context, facts: dict[str, Any], arrays: dict[str, np.ndarray]) -> list[Figure]:
+def figures(measured: Measured, page: Page) -> list[Figure]:
     """The shown images with their Grad-CAM, and the class averages over the mean faces."""
-    words, w = ctx.words, ctx.words[MODULE]
+    facts, arrays = measured.facts, measured.arrays
+    words, w = page.words, page.words[MODULE]
     titles = [
         w["title"].format(cls=words["classes"][e["class"]], row=e["row"], p=num(e["confidence"], 2))
         for e in facts["examples"]
     ]
     rows = (w["row_image"], w["row_cam"])
     heat_rows(
-        arrays["images"], arrays["cams"], titles, ctx.figure_path("gradcam.png"), row_names=rows
+        arrays["images"], arrays["cams"], titles, page.figure_path("gradcam.png"), row_names=rows
     )
-    present = [k for k in range(NUM_CLASSES) if arrays["counts"][k]]
-    avg = arrays["averages"][present]
-    peak = avg.max(axis=(1, 2), keepdims=True)
     heat_rows(
-        arrays["mean_faces"][present],
-        np.where(peak > 0, avg / np.where(peak > 0, peak, 1.0), 0.0),
+        arrays["mean_faces"],
+        arrays["averages"],
         [
-            w["avg_title"].format(cls=words["classes"][k], n=int(arrays["counts"][k]))
-            for k in present
+            w["avg_title"].format(cls=words["classes"][int(k)], n=int(n))
+            for k, n in zip(arrays["classes"], arrays["counts"], strict=True)
         ],
-        ctx.figure_path("gradcam_average.png"),
+        page.figure_path("gradcam_average.png"),
         row_names=(w["row_avg"],),
         show_images=False,
     )
+    examples = w["examples"].format(layer=facts["layer"])
     return [
-        Figure(file="gradcam.png", caption=w["examples"].format(layer=facts["layer"])),
-        Figure(file="gradcam_average.png", caption=w["averages"]),
+        Figure(file="gradcam.png", caption=examples, alt=examples_alt(facts, words)),
+        Figure(file="gradcam_average.png", caption=w["averages"], alt=averages_alt(facts, words)),
     ]
 
 
-def answer(ctx: Context) -> Section:
-    facts, arrays = facts_of(ctx)
-    blocks: list[Block] = [Text(ctx.draft(facts, "method")), *figures(ctx, facts, arrays)]
-    if facts["per_class"]:
-        blocks.append(region_table(facts, ctx.words))
-    blocks.append(Text(ctx.draft(facts, "regions")))
-    return Section(module=MODULE, facts=facts, blocks=blocks)
+def examples_alt(facts: Mapping[str, Any], words: Words) -> str:
+    """The alt text of the shown images' Grad-CAM: what it shows, on which grid, and the
+    classes whose map is empty."""
+    w, shape = words[MODULE], facts["layer_shape"]
+    alt = w["alt_examples"].format(
+        n=len(facts["examples"]), layer=facts["layer"], grid=f"{shape[0]}×{shape[1]}"
+    )
+    empty = [words["classes"][e["class"]] for e in facts["examples"] if e["cam_zero"]]
+    return alt + (w["alt_empty"].format(classes=w["alt_join"].join(empty)) if empty else "")
+
+
+def averages_alt(facts: Mapping[str, Any], words: Words) -> str:
+    """The alt text of the class averages: what it shows, and the region most classes'
+    Grad-CAM is densest on (the largest group of focus_facts)."""
+    w, n = words[MODULE], len(facts["per_class"])
+    alt = w["alt_averages"].format(n=n)
+    if not facts["groups"]:
+        return alt
+    group = facts["groups"][0]
+    region = words["regions_in_text"][group["region"]]
+    return alt + w["alt_focus"].format(region=region, k=len(group["classes"]), n=n)
+
+
+def present(measured: Measured, page: Page) -> Section:
+    blocks: list[Block] = [Text(page.draft(measured, "method")), *figures(measured, page)]
+    if measured.facts["per_class"]:
+        blocks.append(region_table(measured.facts, page.words))
+    blocks.append(Text(page.draft(measured, "regions")))
+    return Section(module=MODULE, facts=dict(measured.facts), blocks=blocks)

@@ -67,30 +67,24 @@ def gradcam(
         alpha = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
         cam = tf.nn.relu(tf.reduce_sum(alpha * acts, axis=-1, keepdims=True))
         cam = tf.image.resize(cam, size, method="bilinear")[..., 0].numpy()
-        peak = cam.max(axis=(1, 2), keepdims=True)
-        out[s] = np.where(peak > 0, cam / np.where(peak > 0, peak, 1.0), 0.0)
+        out[s] = scaled_to_peak(cam)
     return out
 
 
-def class_average_gradcam(
-    model: keras.Model,
-    images: np.ndarray,
-    labels: np.ndarray,
-    layer: str | None = None,
-    num_classes: int | None = None,
-    batch_size: int = 128,
-) -> np.ndarray:
-    """Mean Grad-CAM map per class, each image explained for its own label.
+def scaled_to_peak(maps: np.ndarray) -> np.ndarray:
+    """Each map (N, H, W) divided by its own maximum, so that it runs to 1; a map that is
+    zero everywhere stays zero (Grad-CAM's scaling, of one map or of a class's average)."""
+    maps = np.asarray(maps)
+    peak = maps.max(axis=(1, 2), keepdims=True)
+    return np.where(peak > 0, maps / np.where(peak > 0, peak, 1.0), 0.0)
 
-    Returns float32 (num_classes, H, W) (num_classes: the model's output width); a class
-    with no image gets a map of zeros.
-    """
-    x = as_input_batch(images)
+
+def class_means(maps: np.ndarray, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """The mean map (N, H, W) of each class's images, float32 (num_classes, H, W); a class
+    with no image gets a map of zeros."""
     labels = np.asarray(labels, dtype=np.int64)
-    k = num_classes or int(model.outputs[0].shape[-1])
-    maps = gradcam(model, x, labels, layer=layer, batch_size=batch_size)
-    out = np.zeros((k, *x.shape[1:3]), dtype=np.float32)
-    for cls in range(k):
+    out = np.zeros((num_classes, *np.shape(maps)[1:]), dtype=np.float32)
+    for cls in range(num_classes):
         chosen = labels == cls
         if chosen.any():
             out[cls] = maps[chosen].mean(axis=0)

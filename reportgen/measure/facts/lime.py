@@ -19,6 +19,7 @@ from reportgen.measure.facts.regions import (
     region_shares,
     subset_masks,
 )
+from reportgen.measure.verdict import Verdict, by_threshold, count, flag
 
 # A difference in the deciding regions' share of the positive weight smaller than this is
 # within what a handful of explained images per class can tell apart.
@@ -89,11 +90,10 @@ def recall_ties(
 ) -> dict[str, Any]:
     """The classes ordered by recall (best first, classes without images left out), each with
     its recall, the class it is most often mistaken for and how often, and its LIME facts;
-    the `n_ends` best and worst; whether the best classes put more of their positive LIME
-    weight on the deciding regions than the worst by more than DECIDING_MARGIN
-    (`best_more_deciding`; `deciding_gap` the difference), the mean deciding
-    share and positive weight of each group; the Spearman
-    correlation of recall and deciding share over the classes (None under 3 classes)."""
+    the `n_ends` best and worst; the mean deciding share and positive weight of each group,
+    `deciding_gap` (the best's deciding share minus the worst's) and the margin it is read
+    with (DECIDING_MARGIN, see recall_tie_verdicts); the Spearman correlation of recall and
+    deciding share over the classes (None under 3 classes)."""
     matrix = np.asarray(confusion["matrix"], dtype=np.float64)
     support = confusion["support"]
     by_class = {int(c["class"]): c for c in lime}
@@ -118,7 +118,6 @@ def recall_ties(
         "worst_positive": _mean_of(worst, "positive"),
         "deciding_gap": gap,
         "deciding_margin": DECIDING_MARGIN,
-        "best_more_deciding": None if gap is None else gap > DECIDING_MARGIN,
         "spearman": _recall_deciding_rho(rows),
     }
 
@@ -203,3 +202,98 @@ def shown_example_facts(
             }
         )
     return out
+
+
+# LIME's local linear model fits the model's probabilities this well (R²) or worse: its
+# weights are a loose summary, to be read with care.
+LOOSE_FIT_R2 = 0.5
+# A class with fewer validation images than this was also rare in training (the split keeps
+# the shares), so its errors are partly a lack of examples.
+FEW_IMAGES = 20
+# One group's positive LIME weight this many times the other's is a difference in strength;
+# below it, with a handful of images per class, the two are about the same.
+STRENGTH_RATIO = 1.5
+# A recall above this leaves "only" the rest misclassified.
+HIGH_RECALL = 0.85
+# Spearman's rho of recall and deciding share over the 7 classes: from CONSISTENT_RHO up a
+# consistent relation, from WEAK_RHO a weak one, above -WEAK_RHO none, below it a negative one.
+CONSISTENT_RHO = 0.5
+WEAK_RHO = 0.3
+
+
+def lime_verdicts(facts: Mapping[str, Any]) -> dict[str, Verdict]:
+    """What q7's facts say: slic_finer (lime's default quickshift cuts the faces coarser than
+    SLIC), loose_fit (LIME's local models fit poorly), not_correct (the shown classes whose
+    image is not classified correctly), and recall_tie_verdicts of facts["ties"]."""
+    quick, slic = facts["quickshift"]["mean"], facts["superpixels"]["mean"]
+    wrong = [int(e["class"]) for e in facts["examples"] if not e["correct"]]
+    return {
+        "slic_finer": flag(quick < slic, "quickshift_over_slic", quick / slic),
+        "loose_fit": flag(facts["r2"] < LOOSE_FIT_R2, "mean_r2", facts["r2"]),
+        "not_correct": count(wrong, "shown_not_correct"),
+        **recall_tie_verdicts(facts["ties"]),
+    }
+
+
+def recall_tie_verdicts(ties: Mapping[str, Any]) -> dict[str, Verdict]:
+    """What recall_ties says: deciding (best_more, worst_more, alike: where the positive LIME
+    weight lies, best classes against worst, by DECIDING_MARGIN; unknown without both),
+    strength (strength_verdict), few_images (worst classes with under FEW_IMAGES validation
+    images), same_part (worst classes whose densest region is that of the class they are
+    most mistaken for), high_recall (best classes above HIGH_RECALL), relation
+    (relation_verdict)."""
+    gap = ties["deciding_gap"]
+    names = ("best_more", "worst_more", "alike")
+    by_class = {r["class"]: r for r in ties["order"]}
+    same = [r["class"] for r in ties["worst"] if _same_top_region(r, by_class)]
+    return {
+        "deciding": Verdict("unknown")
+        if gap is None
+        else by_threshold(gap, DECIDING_MARGIN, names, "deciding_gap"),
+        "strength": strength_verdict(ties["best_positive"], ties["worst_positive"]),
+        "few_images": count(
+            [r["class"] for r in ties["worst"] if r["support"] < FEW_IMAGES], "support"
+        ),
+        "same_part": count(same, "same_top_region"),
+        "high_recall": count(
+            [r["class"] for r in ties["best"] if r["recall"] > HIGH_RECALL], "recall"
+        ),
+        "relation": relation_verdict(ties["spearman"]),
+    }
+
+
+def _same_top_region(row: Mapping[str, Any], by_class: Mapping[int, Mapping[str, Any]]) -> bool:
+    """Whether a class and the class it is most mistaken for have the same densest region."""
+    partner = by_class.get(row["confused_with"])
+    top = row.get("top_region")
+    return partner is not None and bool(top) and partner.get("top_region") == top
+
+
+def strength_verdict(best: float | None, worst: float | None) -> Verdict:
+    """best_stronger / worst_stronger: one group's mean positive LIME weight over
+    STRENGTH_RATIO times the other's; alike otherwise; unknown without both."""
+    if best is None or worst is None:
+        return Verdict("unknown")
+    ratio = best / worst if worst > 0 else None
+    statistic = "positive_best_over_worst"
+    if best > STRENGTH_RATIO * worst:
+        return Verdict("best_stronger", statistic, ratio)
+    if worst > STRENGTH_RATIO * best:
+        return Verdict("worst_stronger", statistic, ratio)
+    return Verdict("alike", statistic, ratio)
+
+
+def relation_verdict(rho: float | None) -> Verdict:
+    """Spearman's rho of recall and deciding share: consistent, weak, unrelated or negative
+    (CONSISTENT_RHO, WEAK_RHO); unknown without one."""
+    if rho is None:
+        return Verdict("unknown")
+    if rho >= CONSISTENT_RHO:
+        name = "consistent"
+    elif rho >= WEAK_RHO:
+        name = "weak"
+    elif rho > -WEAK_RHO:
+        name = "unrelated"
+    else:
+        name = "negative"
+    return Verdict(name, "spearman", rho)
