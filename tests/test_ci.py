@@ -76,7 +76,7 @@ def test_the_workflow_steps_build_and_check_from_committed_runs(
     assert (project / "Report.pdf").is_file()
     result = run_step(check, project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("Report.pdf: OK")
+    assert "Report.pdf: OK (" in result.stdout
     upload = next(s for s in by_name.values() if "upload-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "Report.pdf"
 

@@ -262,16 +262,18 @@ def cmd_check(config: Config, args: argparse.Namespace) -> int:
     from reportgen.settings.course import load_template
 
     pdf = Path(args.pdf) if args.pdf else config.output_path
-    result = check_pdf(pdf, load_template(config.report.template), config.student.id)
+    template = load_template(config.report.template)
+    result = check_pdf(pdf, template, config.student.id)
     for problem in result.problems:
         prefix = "" if problem.startswith((f"{pdf}:", f"{pdf.name}:")) else f"{pdf}: "
         print(f"{prefix}{problem}", file=sys.stderr)
     if result.problems:
         return 1
     found = (
-        f" (student ID {result.student_id}, read from the report)" if result.id_from_report else ""
+        f", student ID {result.student_id}, read from the report" if result.id_from_report else ""
     )
-    print(f"{pdf}: OK{found}")
+    limit = f" of at most {template.page_limit}" if template.page_limit else ""
+    print(f"{pdf}: OK ({result.pages} pages{limit}, tagged PDF/UA-1{found})")
     return 0
 
 
