@@ -33,7 +33,7 @@ from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
-from reportgen.words.text import Words, pct
+from reportgen.words.text import Words, num, pct
 
 MODULE = "q3_augmentation"
 TITLE = "Normalization and augmentation: a 2x2 ablation"
@@ -142,6 +142,8 @@ def present(measured: Measured, page: Page) -> Section:
     )
     seeds = facts["seeds"]
     seed = w["seed"].format(s=seeds[0]) if len(seeds) > 1 else ""
+    lowest = min(facts["curves"], key=lambda c: c["min_val_loss"])
+    fastest = min(facts["curves"], key=lambda c: c["epoch_near_min"])
     return Section(
         module=MODULE,
         facts=dict(facts),
@@ -152,6 +154,13 @@ def present(measured: Measured, page: Page) -> Section:
             Figure(
                 file="ablation_val_loss.png",
                 caption=w["curves"].format(seed=seed, near=near),
+                alt=w["alt"].format(
+                    lowest=cell_label(lowest["normalize"], lowest["augment"], w),
+                    loss=num(lowest["min_val_loss"]),
+                    fastest=cell_label(fastest["normalize"], fastest["augment"], w),
+                    near=near,
+                    epoch=fastest["epoch_near_min"],
+                ),
             ),
             Text(page.draft(measured, "curves")),
         ],

@@ -21,7 +21,7 @@ from reportgen.questions.shared_runs import cnn_only
 from reportgen.render.blocks import Block, Figure, Section, Table, Text
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
-from reportgen.words.text import Words, thousands
+from reportgen.words.text import Words, pct, thousands
 
 MODULE = "q4_confusion"
 TITLE = "The confusion matrix and the most confused classes"
@@ -83,15 +83,36 @@ def prf_table(val: dict[str, Any], words: Words) -> Table:
     )
 
 
-def matrix_figure(page: Page, matrix: list, file: str, what: str, n: int) -> Figure:
+def matrix_alt(facts: dict[str, Any], what: str, words: Words) -> str:
+    """What the matrix shows, said from its numbers: the best and worst class, the most
+    common mistake."""
+    w, names = words[MODULE], words["classes"]
+    pairs = facts["confused_pairs"]
+    mistake = ""
+    if pairs:
+        true, pred = names[pairs[0]["true"]], names[pairs[0]["pred"]]
+        mistake = w["alt_mistake"].format(true=true, pred=pred, rate=pct(pairs[0]["rate"]))
+    return w["alt_matrix"].format(
+        what=what,
+        n=thousands(facts["n"]),
+        best=names[facts["best_class"]],
+        best_recall=pct(facts["best_recall"]),
+        worst=names[facts["worst_class"]],
+        worst_recall=pct(facts["worst_recall"]),
+        mistake=mistake,
+    )
+
+
+def matrix_figure(page: Page, facts: dict[str, Any], file: str, what: str) -> Figure:
     w = page.words[MODULE]
     confusion_heatmap(
-        matrix,
+        facts["matrix"],
         page.figure_path(file),
         names=page.words["classes"],
         words=page.words["plots"]["confusion"],
     )
-    return Figure(file=file, caption=w["matrix"].format(what=what, n=thousands(n)), width="80%")
+    caption = w["matrix"].format(what=what, n=thousands(facts["n"]))
+    return Figure(file=file, caption=caption, width="80%", alt=matrix_alt(facts, what, page.words))
 
 
 def mistakes_figure(page: Page, measured: Measured) -> Figure | None:
@@ -107,14 +128,21 @@ def mistakes_figure(page: Page, measured: Measured) -> Figure | None:
     misclassified_grid(
         measured.arrays["misclassified"], rows, page.figure_path("misclassified.png")
     )
-    return Figure(file="misclassified.png", caption=page.words[MODULE]["grid"])
+    first = next(ex for ex in measured.facts["examples"] if ex["shown"])
+    alt = page.words[MODULE]["alt_grid"].format(
+        n=sum(len(r) for r in rows),
+        rows=len(rows),
+        true=names[first["true"]],
+        pred=names[first["pred"]],
+    )
+    return Figure(file="misclassified.png", caption=page.words[MODULE]["grid"], alt=alt)
 
 
 def present(measured: Measured, page: Page) -> Section:
     facts = measured.facts
     w, val = page.words[MODULE], facts["val"]
     blocks: list[Block] = [
-        matrix_figure(page, val["matrix"], "confusion_val.png", w["val"], val["n"]),
+        matrix_figure(page, val, "confusion_val.png", w["val"]),
         Text(page.draft(measured, "matrix")),
     ]
     mistakes = mistakes_figure(page, measured)
@@ -123,7 +151,7 @@ def present(measured: Measured, page: Page) -> Section:
     for test in facts["tests"]:
         what = w["test"].format(name=test["name"])
         file = f"confusion_{test['name']}.png"
-        blocks.append(matrix_figure(page, test["matrix"], file, what, test["n"]))
+        blocks.append(matrix_figure(page, test, file, what))
     if facts["tests"]:
         blocks.append(Text(page.draft(measured, "tests")))
     return Section(module=MODULE, facts=dict(facts), blocks=blocks)
