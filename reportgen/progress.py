@@ -24,7 +24,7 @@ class Reporter(AbstractContextManager):
     def task(self, description: str, total: int | None) -> Any:
         return None
 
-    def advance(self, task: Any, amount: int = 1, description: str | None = None) -> None:
+    def advance(self, task: Any, amount: float = 1, description: str | None = None) -> None:
         pass
 
     def reset(
@@ -73,7 +73,7 @@ class RichReporter(Reporter):
     def task(self, description: str, total: int | None) -> Any:
         return self.progress.add_task(description, total=total)
 
-    def advance(self, task: Any, amount: int = 1, description: str | None = None) -> None:
+    def advance(self, task: Any, amount: float = 1, description: str | None = None) -> None:
         if description is None:
             self.progress.advance(task, amount)
         else:
@@ -102,9 +102,9 @@ class _Line:
     def __init__(self, description: str, total: int | None) -> None:
         self.description = description
         self.total = total
-        self.completed = 0
+        self.completed: float = 0
         self.start = self.last = time.monotonic()
-        self.steps_before = 0
+        self.steps_before: float = 0
         self.seconds_before = 0.0
 
     def restart(self, total: int | None, completed: int) -> None:
@@ -161,7 +161,7 @@ class LineReporter(Reporter):
         self._say(f"{description}: started" + (f" ({total})" if total else ""))
         return id(line)
 
-    def advance(self, task: Any, amount: int = 1, description: str | None = None) -> None:
+    def advance(self, task: Any, amount: float = 1, description: str | None = None) -> None:
         line = self.tasks.get(task)
         if line is None:
             return

@@ -1,6 +1,6 @@
-"""One place per setting: a row of reportgen/settings/table.py is a key of reportgen.toml with
-its checks, a field of the config's dataclasses, a flag, and a commented line of the file init
-writes. A new row and nothing else is a new setting."""
+"""One place per setting: a typed field of the dataclasses of reportgen/settings/table.py, its
+row in the field's metadata, is a key of reportgen.toml with its checks, a flag, and a
+commented line of the file init writes. A new field and nothing else is a new setting."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+import typing
 
 import pytest
 
-from reportgen import SOURCE_ROOT
+from reportgen import PACKAGE_DIR
 from reportgen.cli.main import parser
 from reportgen.project.init import config_text
-from reportgen.settings.config import SECTIONS, Config, load_config
-from reportgen.settings.table import KEYS, LANGS, checked, either
+from reportgen.settings.config import Config, load_config
+from reportgen.settings.table import KEYS, LANGS, ROW, SECTIONS, checked, either
 from reportgen.words.text import languages
 
 ROWS = list(KEYS.items())
@@ -26,7 +28,8 @@ ROWS = list(KEYS.items())
 
 def test_the_dataclasses_are_the_table():
     """Config: a field per table, in the rows' order, then root; each table's dataclass: a
-    field per key, in the rows' order, its default the row's."""
+    field per key, in the rows' order, its default the row's and of its declared type, its
+    row in its metadata."""
     tables = list(dict.fromkeys(table for table, _ in KEYS))
     assert [f.name for f in dataclasses.fields(Config)] == [*tables, "root"]
     assert list(SECTIONS) == tables
@@ -37,6 +40,11 @@ def test_the_dataclasses_are_the_table():
         assert type(section) is SECTIONS[table]
         expected = [(key, s.default) for (t, key), s in ROWS if t == table]
         assert [(f.name, f.default) for f in dataclasses.fields(section)] == expected
+        assert [f.metadata[ROW] for f in dataclasses.fields(section)] == [
+            s for (t, _), s in ROWS if t == table
+        ]
+        types = typing.get_type_hints(SECTIONS[table])
+        assert all(isinstance(f.default, types[f.name]) for f in dataclasses.fields(section))
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(section, expected[0][0], "changed")
 
@@ -112,22 +120,33 @@ def _tables(text: str) -> list[tuple[str, str]]:
     return list(zip(parts[::2], parts[1::2], strict=True))
 
 
-# A row in a table there is, and a table of its own with a key without a default, put into
-# the table before anything reads it (in a fresh interpreter, so that no other test sees
-# them): what each part of reportgen makes of them.
-NEW_ROWS = """
+# A field in a table there is, and a table of its own with a key without a default, written
+# into a copy of the package's table (in a fresh interpreter, on the copy): what each part of
+# reportgen makes of them.
+NEW_FIELDS = {
+    # before this text of settings/table.py, these lines
+    "    filter_layer: str = Setting(": """\
+    overlay: float = Setting(
+        "overlay", 0.5, "how opaque the heat map is", "a share from 0 to 1", NUMBER,
+        between=(0, 1),
+    ).field()
+""",
+    "@dataclass(frozen=True)\nclass Config:": """\
+@dataclass(frozen=True)
+class NotesConfig:
+    motto: str | None = Setting(
+        "motto", None, "a line under the title", "text in quotes", example='"carpe diem"'
+    ).field()
+
+
+""",
+    "    root: Path = field(default_factory=Path.cwd)": """\
+    notes: NotesConfig = field(default_factory=NotesConfig)
+""",
+}
+NEW_SETTINGS = """
 import contextlib, io, json
 from pathlib import Path
-
-from reportgen.settings import table
-
-table.KEYS[("explain", "overlay")] = table.Setting(
-    "overlay", 0.5, "how opaque the heat map is", "a share from 0 to 1", table.NUMBER,
-    between=(0, 1),
-)
-table.KEYS[("notes", "motto")] = table.Setting(
-    "motto", None, "a line under the title", "text in quotes", example='"carpe diem"'
-)
 
 from reportgen.cli.main import main, parser
 from reportgen.errors import UserError
@@ -166,14 +185,24 @@ print(json.dumps(seen))
 """
 
 
-def test_a_new_row_is_a_new_setting(tmp_path):
-    """The new rows' flags parse (a number as a float, refused otherwise) with their help;
+def test_a_new_field_is_a_new_setting(tmp_path):
+    """The new fields' flags parse (a number as a float, refused otherwise) with their help;
     the config file takes their keys, checks their values, knows them as keys; the flag wins
     over the file; init writes them with their help lines and reads them back."""
-    env = {"PYTHONPATH": str(SOURCE_ROOT), "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    copy = tmp_path / "src" / PACKAGE_DIR.name
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    table = copy / "settings" / "table.py"
+    source = table.read_text(encoding="utf-8")
+    for before, lines in NEW_FIELDS.items():
+        assert source.count(before) == 1, before
+        source = source.replace(before, lines + before)
+    table.write_text(source, encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    env = {"PYTHONPATH": str(copy.parent), "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
-        [sys.executable, "-c", NEW_ROWS],
-        cwd=tmp_path,
+        [sys.executable, "-c", NEW_SETTINGS],
+        cwd=project,
         capture_output=True,
         text=True,
         env={**os.environ, **env},

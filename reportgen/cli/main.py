@@ -49,7 +49,7 @@ def _common_flags(init: bool = False) -> argparse.ArgumentParser:
     return p
 
 
-def _setting_flag(setting: Setting) -> dict[str, Any]:
+def _setting_flag(setting: Setting[Any]) -> dict[str, Any]:
     """add_argument's options for a setting's flag: a number for a key that takes numbers
     alone, its choices, its help. argparse leaves a flag not given None: the file's value."""
     number = str not in setting.types

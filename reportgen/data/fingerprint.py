@@ -45,7 +45,8 @@ def fingerprint_dataset(
     arrays: list[tuple[str, np.ndarray]] = []
     if train is not None:
         arrays += [("train.images", train.images), ("train.labels", train.labels)]
-    for name in sorted(tests or {}):
+    tests = tests or {}
+    for name in sorted(tests):
         arrays += [(f"tests.{name}.images", tests[name].images)]
         arrays += [(f"tests.{name}.labels", tests[name].labels)]
     if unlabelled is not None:
@@ -61,7 +62,7 @@ def hash_arrays(tag: bytes, arrays: Iterable[tuple[str, np.ndarray]]) -> str:
         array = np.ascontiguousarray(array)
         array = array.astype(array.dtype.newbyteorder("<"), copy=False)
         digest.update(f"{name} {array.dtype.str} {array.shape}\n".encode())
-        digest.update(memoryview(array).cast("B"))
+        digest.update(array.data.cast("B"))
     return digest.hexdigest()
 
 
@@ -164,5 +165,5 @@ def _written(entry: object) -> float:
     return float(written) if isinstance(written, int | float) else 0.0
 
 
-def _npz_names(index: Mapping[str, Any]) -> set[str]:
+def _npz_names(index: Mapping[str, Any]) -> set[str | None]:
     return {e.get("arrays") for e in index.values() if isinstance(e, dict)}

@@ -36,7 +36,7 @@ def cjk_family() -> str:
     return source.family
 
 
-def style() -> dict[str, Any]:
+def style() -> dict[Any, Any]:  # rcParams by name (matplotlib 3.11 types the names)
     return {
         "font.family": "sans-serif",
         "font.sans-serif": [cjk_family(), "DejaVu Sans"],

@@ -4,6 +4,7 @@ training), and the text and the figure say so."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reportgen.measure.facts.training import run_facts, same_recipe, setup_facts
@@ -72,7 +73,7 @@ def measure(ctx: Context) -> Measured:
     return Measured(MODULE, facts, dnn_verdicts(facts))
 
 
-def curves_alt(facts: dict[str, Any], w: Words) -> str:
+def curves_alt(facts: Mapping[str, Any], w: Words) -> str:
     """The figure's alt text: where each drawn validation loss is lowest, and each final
     validation accuracy."""
     c, d = facts["cnn"]["history"], facts["dnn"]["history"]

@@ -4,6 +4,7 @@ the methods with their parameters, and how fast each run's validation loss falls
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -80,7 +81,7 @@ def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> di
     effects = effect_facts(cells, len(seeds))
     n_val = len(grid[(True, True)][0].val_true)
     overall = float(np.mean([c["mean"] for c in cells]))
-    best = max(cells, key=lambda c: c["mean"])
+    best: Mapping[str, Any] = max(cells, key=lambda c: c["mean"])
     return {
         "seeds": seeds,
         "cells": cells,
@@ -110,7 +111,7 @@ def cell_label(normalize: bool, augment: bool, w: Words) -> str:
     return w["label"].format(n=w["onoff"][normalize], a=w["onoff"][augment])
 
 
-def accuracy_table(facts: dict[str, Any], w: Words) -> Table:
+def accuracy_table(facts: Mapping[str, Any], w: Words) -> Table:
     n = facts["noise"]["n_seeds"]
     what = w["seeds"].format(n=n) if n > 1 else w["one_seed"]
     cell = {(c["normalize"], c["augment"]): c for c in facts["cells"]}

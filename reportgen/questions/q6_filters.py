@@ -26,7 +26,7 @@ from reportgen.plots.explain import image_grid
 from reportgen.questions.context import Context, Page
 from reportgen.questions.measured import Measured
 from reportgen.questions.shared_runs import cnn_only
-from reportgen.render.blocks import Figure, Section, Table, Text
+from reportgen.render.blocks import Block, Figure, Section, Table, Text
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
 from reportgen.words.text import Words
@@ -223,7 +223,7 @@ def maps_figure(measured: Measured, page: Page) -> Figure:
 
 
 def present(measured: Measured, page: Page) -> Section:
-    blocks = [
+    blocks: list[Block] = [
         Text(page.draft(measured, "actmax")),
         filters_figure(measured, page),
         spectrum_table(measured.facts, page.words[MODULE]),

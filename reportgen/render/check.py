@@ -49,7 +49,7 @@ class FontInfo:
         """Characters the PDF claims to draw with a glyph this font does not have."""
         if self.glyphs is None and self.embedded:
             return set()
-        out = set()
+        out: set[str] = set()
         for gid, text in self.to_unicode.items():
             if gid == 0 or self.glyphs is None or gid >= self.glyphs:
                 out.update(c for c in text if c.isprintable() and not c.isspace())

@@ -11,7 +11,7 @@ and the time really left, and a run whose length is free gets its new length."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reportgen.data.types import Dataset
@@ -117,7 +117,7 @@ def make_planner(
     )
 
 
-def shares_without(role_shares: Mapping[str, float], roles: set[str]) -> dict[str, float]:
+def shares_without(role_shares: Mapping[str, float], roles: Collection[str]) -> dict[str, float]:
     """The role shares with those of roles given to the others, in proportion (the imported
     CNN's share goes to the runs that train)."""
     kept = {r: v for r, v in role_shares.items() if r not in roles}

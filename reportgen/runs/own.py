@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from reportgen.errors import UserError
 from reportgen.runs.history import read_history
@@ -49,7 +50,7 @@ def own_model(model: str, root: Path, history: str = "", input_scale: str = "0-2
         raise UserError(f"--model {model}: no such file")
     if input_scale not in INPUT_SCALES:
         raise UserError(f"--model-input {input_scale!r}: choose one of {', '.join(INPUT_SCALES)}")
-    fmt = "py" if suffix == ".py" else "keras"
+    fmt: Literal["py", "keras"] = "py" if suffix == ".py" else "keras"
     if fmt == "py" and (history or input_scale != "0-255"):
         flag = "--history" if history else "--model-input"
         raise UserError(

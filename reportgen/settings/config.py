@@ -1,81 +1,24 @@
 """reportgen.toml, overridden by CLI flags. Unknown keys are errors, never ignored.
 
-Its tables and keys are the rows of reportgen/settings/table.py: each table is a frozen
-dataclass (StudentConfig for [student], ...) whose fields are its keys with their defaults, in
-the rows' order, and Config holds one of each and the project's root."""
+Its tables and keys are the typed, frozen dataclasses of reportgen/settings/table.py
+(StudentConfig for [student], ...: a field per key, with its default, in the file's order),
+and Config holds one of each and the project's root."""
 
 from __future__ import annotations
 
 import argparse
-import operator
 import tomllib
-from dataclasses import field, make_dataclass
-from functools import reduce
 from pathlib import Path
 from typing import Any
 
 from reportgen.errors import UserError, shown_value
-from reportgen.settings.table import KEYS, Setting, checked
+from reportgen.settings.table import KEYS, SECTIONS, Config, StudentConfig, checked
+
+# What the rest of reportgen imports from here (keys.RUN_VALUES and SECTION_VALUES stop at
+# this module: the settings enter keys as values).
+__all__ = ["CONFIG_FILE", "Config", "StudentConfig", "load_config", "overrides"]
 
 CONFIG_FILE = "reportgen.toml"
-
-
-def _section(table: str) -> type:
-    """The frozen dataclass of one table: a field per key, its default the row's."""
-    rows = [
-        (name, _kept_type(s), field(default=s.default))
-        for (t, name), s in KEYS.items()
-        if t == table
-    ]
-    cls = make_dataclass(f"{table.capitalize()}Config", rows, frozen=True)
-    cls.__module__ = __name__  # make_dataclass's own module otherwise (Python 3.11)
-    return cls
-
-
-def _kept_type(setting: Setting) -> Any:
-    """The type of the value kept: the default's, or any the key takes (None: not given)."""
-    if setting.default is None:
-        return reduce(operator.or_, (*setting.types, type(None)))
-    return type(setting.default)
-
-
-class _Folders:
-    """What a project's root holds besides its settings."""
-
-    root: Path
-
-    @property
-    def output_path(self) -> Path:
-        return self.root / self.report.output  # type: ignore[attr-defined]
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.root / "runs"
-
-    @property
-    def build_dir(self) -> Path:
-        return self.root / "build"
-
-    @property
-    def answers_dir(self) -> Path:
-        return self.root / "answers"
-
-
-# The tables, in the order of their first row.
-SECTIONS: dict[str, type] = {table: _section(table) for table in dict.fromkeys(t for t, _ in KEYS)}
-# Each by its name, as a class statement would leave it (pickle finds a class by its name).
-globals().update({cls.__name__: cls for cls in SECTIONS.values()})
-StudentConfig = SECTIONS["student"]  # the render's title page builds one
-Config = make_dataclass(
-    "Config",
-    [
-        *((name, cls, field(default_factory=cls)) for name, cls in SECTIONS.items()),
-        ("root", Path, field(default_factory=Path.cwd)),
-    ],
-    bases=(_Folders,),
-    frozen=True,
-)
-Config.__module__ = __name__
 
 
 def load_config(root: Path, overrides: dict[str, Any] | None = None) -> Config:

@@ -102,7 +102,7 @@ def _profile(name: str, raw: dict[str, Any]) -> Profile:
     unknown, missing = sorted(set(raw) - plain), sorted(plain - set(raw))
     if unknown or missing:
         raise UserError(f"{PROFILES_FILE}: [{name}] unknown {unknown} / missing {missing}")
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
     return Profile(name=name, **values, **nested)
 
 

@@ -31,7 +31,7 @@ def write_index(path: Path, index: Mapping[str, Any]) -> None:
 def write_arrays(path: Path, arrays: Mapping[str, np.ndarray]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        np.savez(f, **arrays)
+        np.savez(f, allow_pickle=False, **arrays)  # read back without pickle too
 
 
 def remove_arrays(path: Path) -> None:

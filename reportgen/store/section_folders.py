@@ -40,7 +40,7 @@ def read_measured(folder: Path) -> tuple[str, dict[str, np.ndarray]] | None:
 def write_measured(folder: Path, text: str, arrays: dict[str, np.ndarray]) -> None:
     """The measurement written into a work folder beside `folder`, then moved into place."""
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, allow_pickle=False, **arrays)  # read back without pickle too
 
     def make(work: Path) -> dict[str, bytes]:
         return {MEASURED_FILE: text.encode("utf-8"), ARRAYS_FILE: buffer.getvalue()}

@@ -17,7 +17,9 @@ from reportgen.measure.explain import _quiet  # noqa: F401  (first: TensorFlow w
 
 # isort: split
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import keras
 import numpy as np
@@ -58,7 +60,7 @@ def _blur_kernel(sigma: float) -> tf.Tensor:
     return tf.constant(k[:, :, None, None], dtype=tf.float32)
 
 
-def _response_and_output(model: keras.Model, name: str):
+def _response_and_output(model: keras.Model, name: str) -> tuple[Callable[[Any], Any], Any]:
     """Two functions of the input: the filters' response before the nonlinearity (what is
     maximized) and the conv block's output (the activation reported).
 
@@ -123,10 +125,11 @@ def maximize_filters(
     )
 
 
-def _block_activation(to_output, index: tf.Tensor, images: np.ndarray) -> np.ndarray:
+def _block_activation(to_output: Any, index: tf.Tensor, images: np.ndarray) -> np.ndarray:
     """Each image's filter at the conv block's output (after its ReLU), averaged."""
     out = to_output(tf.constant(images), training=False)
-    return _mean_activation(out, index).numpy()
+    activation: np.ndarray = _mean_activation(out, index).numpy()
+    return activation
 
 
 def _chosen_filters(model: keras.Model, name: str, filters: np.ndarray | None) -> np.ndarray:
@@ -151,11 +154,18 @@ def _mean_activation(model_out: tf.Tensor, index: tf.Tensor) -> tf.Tensor:
     return tf.reduce_mean(picked, axis=(1, 2))
 
 
-def _ascent(response, index, steps: int, step_size: float, l2: float, blur_sigma: float):
+def _ascent(
+    response: Callable[[Any], Any],
+    index: tf.Tensor,
+    steps: int,
+    step_size: float,
+    l2: float,
+    blur_sigma: float,
+) -> Any:
     """The whole ascent as one tf.function: images in, images after `steps` steps out."""
     kernel = _blur_kernel(max(blur_sigma, 1e-3))
 
-    @tf.function(jit_compile=False)
+    @tf.function(jit_compile=False)  # type: ignore[untyped-decorator]  # TensorFlow has no types
     def ascend(x: tf.Tensor) -> tf.Tensor:
         for _ in tf.range(steps):
             with tf.GradientTape() as tape:
@@ -229,7 +239,9 @@ def filter_spectrum_stats(images: np.ndarray, min_frequency: float = 0.05) -> Sp
     )
 
 
-def _refined_peak(power, fy, fx, iy, ix) -> tuple[np.ndarray, np.ndarray]:
+def _refined_peak(
+    power: np.ndarray, fy: np.ndarray, fx: np.ndarray, iy: np.ndarray, ix: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The peak's wave vector to a fraction of a bin: the power-weighted mean over the
     peak's 3x3 neighbourhood of bins."""
     n, h, w = power.shape

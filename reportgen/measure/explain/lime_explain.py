@@ -58,7 +58,8 @@ def face_segments(image: np.ndarray, n_segments: int = SLIC_SEGMENTS) -> np.ndar
         channel_axis=None,
         start_label=0,
     )
-    return relabel_sequential(seg)[0].astype(np.int64)
+    relabelled: np.ndarray = relabel_sequential(seg)[0]  # type: ignore[no-untyped-call]
+    return relabelled.astype(np.int64)
 
 
 def make_classifier_fn(model: keras.Model, batch_size: int = BATCH_SIZE) -> ClassifierFn:
@@ -77,7 +78,7 @@ def make_classifier_fn(model: keras.Model, batch_size: int = BATCH_SIZE) -> Clas
     return classify
 
 
-class _BatchedExplainer(LimeImageExplainer):
+class _BatchedExplainer(LimeImageExplainer):  # type: ignore[misc]  # lime has no types
     """LimeImageExplainer whose neighbourhood is built with numpy, batch by batch.
 
     Same random draws and the same images as lime 0.2.0.1's data_labels, without its
@@ -85,7 +86,15 @@ class _BatchedExplainer(LimeImageExplainer):
     read-only views of one gray plane.
     """
 
-    def data_labels(self, image, fudged_image, segments, classifier_fn, num_samples, batch_size=10):
+    def data_labels(
+        self,
+        image: np.ndarray,
+        fudged_image: np.ndarray,
+        segments: np.ndarray,
+        classifier_fn: ClassifierFn,
+        num_samples: int,
+        batch_size: int = 10,
+    ) -> tuple[np.ndarray, np.ndarray]:
         n_features = np.unique(segments).shape[0]
         data = self.random_state.randint(0, 2, num_samples * n_features).reshape(
             (num_samples, n_features)
@@ -150,11 +159,11 @@ def explain_image(
         segmentation_fn=partial(face_segments, n_segments=segments),
         random_seed=seed,
     )
-    segments = np.asarray(exp.segments, dtype=np.int64)
-    weights = np.zeros(int(segments.max()) + 1, dtype=np.float64)
+    segment_map = np.asarray(exp.segments, dtype=np.int64)
+    weights = np.zeros(int(segment_map.max()) + 1, dtype=np.float64)
     for feature, weight in exp.local_exp[int(label)]:
         weights[feature] = weight
-    return segments, weights, float(exp.score)
+    return segment_map, weights, float(exp.score)
 
 
 def lime_explain(
@@ -179,9 +188,8 @@ def lime_explain(
         segs.append(s)
         weights.append(w)
         scores.append(score)
-    segments = np.stack(segs)
     maps = np.stack([w[s] for s, w in zip(segs, weights, strict=True)]).astype(np.float32)
-    return LimeResult(segments, tuple(weights), maps, np.asarray(scores))
+    return LimeResult(np.stack(segs), tuple(weights), maps, np.asarray(scores))
 
 
 def default_segment_counts(images: np.ndarray, seed: int = 0) -> list[int]:
@@ -195,7 +203,7 @@ def default_segment_counts(images: np.ndarray, seed: int = 0) -> list[int]:
         "quickshift", kernel_size=4, max_dist=200, ratio=0.2, random_seed=seed
     )
     x = as_input_batch(images)[..., 0]  # float32, as explain_image hands it to lime
-    return [len(np.unique(default(gray2rgb(img)))) for img in x]
+    return [len(np.unique(default(gray2rgb(img)))) for img in x]  # type: ignore[no-untyped-call]
 
 
 def lime_overlay(

@@ -11,6 +11,8 @@ from reportgen.measure.explain import _quiet  # noqa: F401  (first: TensorFlow w
 
 # isort: split
 
+from collections.abc import Iterator
+
 import keras
 import numpy as np
 
@@ -83,7 +85,7 @@ def require_conv_layers(model: keras.Model) -> list[str]:
     return names
 
 
-def batches(n: int, size: int):
+def batches(n: int, size: int) -> Iterator[slice]:
     """Slices covering range(n) in steps of size."""
     for start in range(0, n, max(1, size)):
         yield slice(start, min(n, start + size))
@@ -125,7 +127,8 @@ def conv_block(model: keras.Model, conv: str) -> list[str]:
 
 
 def is_linear(layer: keras.layers.Layer) -> bool:
-    return layer.get_config().get("activation", "linear") == "linear"
+    linear: bool = layer.get_config().get("activation", "linear") == "linear"
+    return linear
 
 
 def ends_in_nonlinearity(model: keras.Model, block: list[str] | tuple[str, ...]) -> bool:

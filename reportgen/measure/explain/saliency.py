@@ -35,7 +35,8 @@ def logit_gradients(logit_model: keras.Model, x: np.ndarray, classes: np.ndarray
         # The images of a batch do not interact (inference mode), so the gradient of the
         # sum is each image's own gradient.
         total = tf.reduce_sum(picked)
-    return tape.gradient(total, xt).numpy()
+    gradients: np.ndarray = tape.gradient(total, xt).numpy()
+    return gradients
 
 
 def vanilla_saliency(

@@ -5,7 +5,8 @@ verdicts the text says. Runs in, plain numbers out."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import numpy as np
 
@@ -29,10 +30,53 @@ BEYOND = 2.0
 FIRST_LOSS_MARGIN = 0.05
 
 
-def cell_facts(grid: Grid, run_names: dict[tuple[bool, bool], list[str]]) -> list[dict[str, Any]]:
+# The records these facts are, key by key. Functional syntax: the keys are JSON keys, read by
+# name by the prose templates, which vulture would call unused.
+Cell = TypedDict(  # noqa: UP013  (one cell of the grid: cell_facts)
+    "Cell",
+    {
+        "normalize": bool,
+        "augment": bool,
+        "mean": float,
+        "std": float | None,
+        "accuracies": list[float],
+        "run_names": list[str],
+        "run_keys": list[str],
+    },
+)
+Effect = TypedDict(  # noqa: UP013  (turning one switch on: effect)
+    "Effect",
+    {
+        "delta": float,
+        "se": float | None,
+        "ratio": float | None,
+        "beyond_noise": bool | None,
+        "positive": bool,
+    },
+)
+Effects = TypedDict(  # noqa: UP013  (effect_facts: each switch's effects by name)
+    "Effects",
+    {
+        "pooled_std": float | None,
+        "normalization": dict[str, Effect],
+        "augmentation": dict[str, Effect],
+    },
+)
+Curves = TypedDict(  # noqa: UP013  (curve_facts)
+    "Curves",
+    {
+        "curves": list[dict[str, Any]],
+        "first_loss": dict[str, float],
+        "best_epoch_mean": dict[str, float],
+        "near_min": float,
+    },
+)
+
+
+def cell_facts(grid: Grid, run_names: dict[tuple[bool, bool], list[str]]) -> list[Cell]:
     """Per cell, in SWITCHES order: its switches, the mean validation accuracy over the
     seeds, their standard deviation (None with one seed), each run's accuracy, name, key."""
-    cells = []
+    cells: list[Cell] = []
     for n, a in SWITCHES:
         accs = [float(r.metrics["val_accuracy"]) for r in grid[(n, a)]]
         cells.append(
@@ -49,7 +93,7 @@ def cell_facts(grid: Grid, run_names: dict[tuple[bool, bool], list[str]]) -> lis
     return cells
 
 
-def effect(delta: float, se: float | None) -> dict[str, Any]:
+def effect(delta: float, se: float | None) -> Effect:
     """One effect: delta, its standard error, ratio = |delta| / se, beyond_noise, positive."""
     return {
         "delta": delta,
@@ -60,12 +104,12 @@ def effect(delta: float, se: float | None) -> dict[str, Any]:
     }
 
 
-def effect_facts(cells: list[dict[str, Any]], k: int) -> dict[str, Any]:
+def effect_facts(cells: list[Cell], k: int) -> Effects:
     """The effect of turning each switch on (its standard error from the pooled seed-to-seed
     spread; None with one seed): `main` averaged over the other switch, and within each of
     the other switch's settings. Also the pooled std."""
     mean = {(c["normalize"], c["augment"]): c["mean"] for c in cells}
-    pooled = math.sqrt(np.mean([c["std"] ** 2 for c in cells])) if k > 1 else None
+    pooled = math.sqrt(np.mean([cast(float, c["std"]) ** 2 for c in cells])) if k > 1 else None
     se_main = pooled / math.sqrt(k) if pooled is not None else None  # 2k runs against 2k
     se_one = pooled * math.sqrt(2 / k) if pooled is not None else None  # k against k
 
@@ -74,7 +118,7 @@ def effect_facts(cells: list[dict[str, Any]], k: int) -> dict[str, Any]:
         cell[switch], off[switch] = True, False
         return mean[(cell[0], cell[1])] - mean[(off[0], off[1])]
 
-    def effects(switch: int, without: str, with_: str) -> dict[str, Any]:
+    def effects(switch: int, without: str, with_: str) -> dict[str, Effect]:
         return {
             "main": effect((on(switch, False) + on(switch, True)) / 2, se_main),
             without: effect(on(switch, False), se_one),
@@ -88,7 +132,7 @@ def effect_facts(cells: list[dict[str, Any]], k: int) -> dict[str, Any]:
     }
 
 
-def curve_facts(grid: Grid, seed: int) -> dict[str, Any]:
+def curve_facts(grid: Grid, seed: int) -> Curves:
     """The first seed's four validation-loss curves (history_facts each, and the curve
     itself), and averages over pairs of them: the loss after the first epoch with
     normalization off and on, the best epoch with augmentation off and on."""
@@ -120,7 +164,7 @@ def curve_facts(grid: Grid, seed: int) -> dict[str, Any]:
     }
 
 
-def ablation_verdicts(facts: dict[str, Any]) -> dict[str, Verdict]:
+def ablation_verdicts(facts: Mapping[str, Any]) -> dict[str, Verdict]:
     """What the ablation's facts say, each decided here once: the effect of each switch
     (gains, costs, no_difference, with its standard error), why normalization acts as it
     does, whether the switches interact, noise, and how the curves fall."""
@@ -148,7 +192,7 @@ def ablation_verdicts(facts: dict[str, Any]) -> dict[str, Verdict]:
     return verdicts | curve_verdicts(facts)
 
 
-def _effect_verdict(main: dict[str, Any], names: tuple[str, str, str]) -> Verdict:
+def _effect_verdict(main: Effect, names: tuple[str, str, str]) -> Verdict:
     found = by_threshold(main["delta"], NO_DIFFERENCE, names, "delta")
     return Verdict(found.name, found.statistic, found.value, main["se"])
 
@@ -174,7 +218,7 @@ def _sampling(nm: float, am: float, se: float) -> Verdict:
     )
 
 
-def curve_verdicts(facts: dict[str, Any]) -> dict[str, Verdict]:
+def curve_verdicts(facts: Mapping[str, Any]) -> dict[str, Verdict]:
     """curve_speed (same: every curve nears its minimum at the same epoch, else differ),
     first_loss (normalization_faster, normalization_slower, similar), best_epoch
     (augmentation_later, augmentation_earlier, same)."""

@@ -6,7 +6,8 @@ of class i's images predicted as each class, so its diagonal is the per-class re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -16,13 +17,62 @@ from reportgen.measure.verdict import Verdict, count, flag
 TOP_PAIRS = 3
 
 
+# The records these facts are, key by key. Functional syntax: the keys are JSON keys, read by
+# name by the prose templates (and `class` is a keyword), which vulture would call unused.
+ConfusedPair = TypedDict(  # noqa: UP013
+    "ConfusedPair",
+    {"true": int, "pred": int, "rate": float, "count": int, "pair": str},
+)
+MutualPair = TypedDict(  # noqa: UP013
+    "MutualPair", {"a": int, "b": int, "a_as_b": float, "b_as_a": float}
+)
+ClassRow = TypedDict(
+    "ClassRow",
+    {
+        "class": int,
+        "precision": float,
+        "recall": float,
+        "f1": float,
+        "support": int,
+        "predicted": int,
+        "wrong_share": float | None,
+    },
+)
+Sink = TypedDict("Sink", {"class": int, "count": int, "share_of_errors": float, "precision": float})
+BestAndWorst = TypedDict(  # noqa: UP013
+    "BestAndWorst",
+    {"best_class": int, "best_recall": float, "worst_class": int, "worst_recall": float},
+)
+ConfusionFacts = TypedDict(  # noqa: UP013
+    "ConfusionFacts",
+    {
+        "n": int,
+        "accuracy": float,
+        "matrix": list[list[float]],
+        "counts": list[list[int]],
+        "support": list[int],
+        "best_class": int,
+        "best_recall": float,
+        "worst_class": int,
+        "worst_recall": float,
+        "confused_pairs": list[ConfusedPair],
+        "mutual_pair": MutualPair | None,
+        "per_class": list[ClassRow],
+        "n_present": int,
+        "macro_f1": float,
+        "errors": int,
+        "sink": Sink | None,
+    },
+)
+
+
 def normalized_confusion(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = NUM_CLASSES
 ) -> tuple[np.ndarray, np.ndarray]:
     """(counts, row-normalized matrix); a class absent from y_true has a row of zeros."""
     from sklearn.metrics import confusion_matrix
 
-    counts = confusion_matrix(y_true, y_pred, labels=list(range(n_classes)))
+    counts: np.ndarray = confusion_matrix(y_true, y_pred, labels=list(range(n_classes)))
     support = counts.sum(axis=1, keepdims=True)
     matrix = np.divide(counts, support, out=np.zeros(counts.shape), where=support > 0)
     return counts, matrix
@@ -30,7 +80,7 @@ def normalized_confusion(
 
 def confused_pairs(
     matrix: np.ndarray, counts: np.ndarray, top: int = TOP_PAIRS
-) -> list[dict[str, Any]]:
+) -> list[ConfusedPair]:
     """The largest off-diagonal cells of the normalized matrix (cells with no image left out),
     largest first; ties broken by count, then by (true, predicted)."""
     cells = [
@@ -48,7 +98,7 @@ def confused_pairs(
 
 def confusion_facts(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = NUM_CLASSES
-) -> dict[str, Any]:
+) -> ConfusionFacts:
     """Keys: n, accuracy, matrix (row-normalized, list of lists), counts, support (per class),
     best_class / best_recall and worst_class / worst_recall (by recall, over the classes
     present), confused_pairs [{true, pred, rate, count}] (at most 3), mutual_pair (a pair
@@ -87,7 +137,7 @@ def confusion_facts(
     }
 
 
-def _best_and_worst(recall: np.ndarray, present: np.ndarray) -> dict[str, Any]:
+def _best_and_worst(recall: np.ndarray, present: np.ndarray) -> BestAndWorst:
     """The classes of the highest and the lowest recall among those with images."""
     best = int(present[np.argmax(recall[present])])
     worst = int(present[np.argmin(recall[present])])
@@ -99,7 +149,13 @@ def _best_and_worst(recall: np.ndarray, present: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _per_class(precision, recall, f1, support, predicted) -> list[dict[str, Any]]:
+def _per_class(
+    precision: np.ndarray,
+    recall: np.ndarray,
+    f1: np.ndarray,
+    support: np.ndarray,
+    predicted: np.ndarray,
+) -> list[ClassRow]:
     """confusion_facts' per_class: one row per class, in label order."""
     return [
         {
@@ -115,7 +171,7 @@ def _per_class(precision, recall, f1, support, predicted) -> list[dict[str, Any]
     ]
 
 
-def sink_facts(counts: np.ndarray, precision: np.ndarray) -> dict[str, Any] | None:
+def sink_facts(counts: np.ndarray, precision: np.ndarray) -> Sink | None:
     """The class other classes are most often predicted as: class, count, share_of_errors,
     precision; None without errors."""
     wrong_in = counts.sum(axis=0) - np.diag(counts)
@@ -130,7 +186,7 @@ def sink_facts(counts: np.ndarray, precision: np.ndarray) -> dict[str, Any] | No
     }
 
 
-def _mutual(pairs: list[dict[str, Any]], matrix: np.ndarray) -> dict[str, Any] | None:
+def _mutual(pairs: Sequence[ConfusedPair], matrix: np.ndarray) -> MutualPair | None:
     """The first of the top pairs whose reverse direction is also in the top pairs."""
     seen = {(p["true"], p["pred"]) for p in pairs}
     for p in pairs:
@@ -143,7 +199,7 @@ def _mutual(pairs: list[dict[str, Any]], matrix: np.ndarray) -> dict[str, Any] |
 def misclassified_examples(
     y_true: np.ndarray,
     probs: np.ndarray,
-    pairs: list[dict[str, Any]],
+    pairs: Sequence[ConfusedPair],
     per_pair: int,
 ) -> list[dict[str, Any]]:
     """For each confused pair, the validation positions of up to per_pair images of the true
@@ -175,7 +231,7 @@ SINK_SHARE = 0.3
 PRECISION_OVER_RECALL = 0.25
 
 
-def confusion_verdicts(val: dict[str, Any]) -> dict[str, Verdict]:
+def confusion_verdicts(val: ConfusionFacts) -> dict[str, Verdict]:
     """What the confusion facts of the validation set say: worst_is_rare, pairs (how many
     confused pairs), sink_dominant, never_predicted (classes with images never predicted),
     imprecise (some predicted class has precision below one), precise_not_recalled."""
@@ -209,7 +265,7 @@ def confusion_verdicts(val: dict[str, Any]) -> dict[str, Verdict]:
     }
 
 
-def labelled_test_verdicts(test: dict[str, Any], val: dict[str, Any]) -> dict[str, Verdict]:
+def labelled_test_verdicts(test: Mapping[str, Any], val: ConfusionFacts) -> dict[str, Verdict]:
     """A labelled test set against the validation set: agrees (same best and worst class),
     larger (more images, so its numbers are the more reliable)."""
     same = test["best_class"] == val["best_class"] and test["worst_class"] == val["worst_class"]

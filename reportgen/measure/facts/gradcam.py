@@ -18,7 +18,8 @@ PAPER = {"authors": "Selvaraju et al.", "year": 2017}  # Grad-CAM
 
 def live(maps: np.ndarray) -> np.ndarray:
     """Which maps are not zero everywhere (after Grad-CAM's ReLU some are)."""
-    return np.asarray(maps).max(axis=(1, 2)) > 0
+    alive: np.ndarray = np.asarray(maps).max(axis=(1, 2)) > 0
+    return alive
 
 
 def pointing_per_class(

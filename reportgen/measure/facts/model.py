@@ -3,6 +3,7 @@ numbers (the input it takes, conv filters, pooling, dense widths, dropout rates,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import prod
 from typing import Any
 
@@ -154,7 +155,7 @@ def structure_facts(model: Any) -> dict[str, Any]:
     }
 
 
-def _counter(layers: list[Any]):
+def _counter(layers: list[Any]) -> Callable[..., int]:
     """count(*kinds): how many of the layers are of any of these kinds."""
     return lambda *kinds: sum(isinstance(lyr, kinds) for lyr in layers)
 

@@ -87,8 +87,8 @@ def region_shares(maps: np.ndarray, masks: Masks) -> dict[str, Any]:
 def lifts(shares: Mapping[str, float | None], area: Mapping[str, float]) -> dict[str, float | None]:
     """share / area per region: 1 is what an even map gives, above 1 the map favours it."""
     return {
-        r: (None if shares[r] is None or area[r] <= 0 else float(shares[r]) / area[r])
-        for r in shares
+        r: (None if share is None or area[r] <= 0 else float(share) / area[r])
+        for r, share in shares.items()
     }
 
 
@@ -97,12 +97,11 @@ def focus_region(
 ) -> tuple[str | None, float | None]:
     """The region with the largest share / area share, and that ratio (None, None when no
     region has a share)."""
-    lift = lifts(shares, area)
-    known = [r for r in lift if lift[r] is not None]
+    known = {r: v for r, v in lifts(shares, area).items() if v is not None}
     if not known:
         return None, None
-    best = max(known, key=lambda r: lift[r])
-    return best, lift[best]
+    best = max(known, key=known.__getitem__)
+    return best, known[best]
 
 
 def per_class_regions(
@@ -116,11 +115,14 @@ def per_class_regions(
     out = []
     for cls in range(NUM_CLASSES):
         idx = np.flatnonzero(labels == cls)
-        facts = region_shares(maps[idx], subset_masks(masks, idx)) if len(idx) else {"n": 0}
+        facts: dict[str, Any] = (
+            region_shares(maps[idx], subset_masks(masks, idx)) if len(idx) else {"n": 0}
+        )
         if not facts["n"]:
             continue
         lift = lifts(facts["shares"], area)
-        ranked = sorted((r for r in lift if lift[r] is not None), key=lambda r: -lift[r])
+        known = {r: v for r, v in lift.items() if v is not None}
+        ranked = sorted(known, key=lambda r: -known[r])
         out.append(
             {
                 "class": cls,

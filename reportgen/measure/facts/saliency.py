@@ -50,7 +50,7 @@ def inside_faces(overall: Mapping[str, Any] | None, face_area: float) -> dict[st
 
 
 def example_focus(
-    maps: np.ndarray, masks: Masks, area: Mapping[str, float], examples: Sequence[dict]
+    maps: np.ndarray, masks: Masks, area: Mapping[str, float], examples: Sequence[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """Each shown example with the region_shares of its own map (`maps[i]` for
     examples[i]; masks already cut to the examples) and its focus region."""
