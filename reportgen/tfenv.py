@@ -4,6 +4,11 @@ TensorFlow's start-up chatter (C++ log lines written to stderr before any log le
 the CUDA probe's) and its Python warnings (tf.function "retracing") are no news to a student.
 quiet_imports() makes every later import of TensorFlow quiet, whoever imports it first
 (keras, a question module, the explanation methods), unless REPORTGEN_DEBUG is set.
+
+Keras runs on TensorFlow here: the trainer's data pipeline and the explanation methods
+(tf.GradientTape) need it, and under another backend the gradients come back empty. So a
+KERAS_BACKEND other than tensorflow is refused in one line (require_tensorflow_backend)
+before anything trains.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from reportgen.errors import UserError
+
+BACKEND = "tensorflow"  # the one Keras backend reportgen trains and explains with
+
 
 def _debug() -> bool:
     return bool(os.environ.get("REPORTGEN_DEBUG"))
@@ -28,20 +37,46 @@ def _debug() -> bool:
 def quiet_imports() -> None:
     """From now on TensorFlow imports without chatter (idempotent; a no-op under --debug)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if not os.environ.get("KERAS_BACKEND"):  # unset or empty: Keras would read keras.json
+        os.environ["KERAS_BACKEND"] = BACKEND
     if _debug() or "tensorflow" in sys.modules:
         return
     if not any(isinstance(f, _QuietFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, _QuietFinder())
 
 
-@cache
 def tensorflow() -> ModuleType:
-    """TensorFlow, imported quietly (see quiet_imports)."""
+    """TensorFlow, imported quietly (see quiet_imports), as Keras' backend: a UserError when
+    another backend is asked for."""
+    require_tensorflow_backend()
+    return import_tensorflow()
+
+
+@cache
+def import_tensorflow() -> ModuleType:
+    """TensorFlow alone, imported quietly, whatever Keras' backend: what the hardware is, and
+    `reportgen doctor`. Keras' users call tensorflow()."""
     quiet_imports()
     import tensorflow as tf
 
     return tf
+
+
+def keras_backend() -> str:
+    """The backend Keras is asked for: KERAS_BACKEND (quiet_imports sets it to tensorflow
+    when it is unset, before Keras is imported and would read ~/.keras/keras.json)."""
+    return os.environ.get("KERAS_BACKEND") or BACKEND
+
+
+def require_tensorflow_backend() -> None:
+    """A UserError, in one line with its fix, when Keras is asked for another backend."""
+    backend = keras_backend()
+    if backend != BACKEND:
+        raise UserError(
+            f"KERAS_BACKEND is {backend!r}, but reportgen needs Keras on TensorFlow (it trains "
+            "with tf.data and explains with tf.GradientTape): run it as `KERAS_BACKEND=tensorflow "
+            "reportgen ...`, or unset KERAS_BACKEND"
+        )
 
 
 class _QuietFinder(importlib.abc.MetaPathFinder):
@@ -109,7 +144,7 @@ def choose_precision() -> str:
     forced = os.environ.get("REPORTGEN_PRECISION")
     if forced:
         return forced
-    tf = tensorflow()
+    tf = import_tensorflow()  # the hardware's answer, whatever Keras' backend (doctor shows it)
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         details = tf.config.experimental.get_device_details(gpus[0])
@@ -125,7 +160,7 @@ def choose_precision() -> str:
 def hardware() -> dict[str, Any]:
     """What trains here, as data for the report's words: {"kind": "gpu", "count", "names"}
     or {"kind": "cpu", "count": cores, "names": []}."""
-    tf = tensorflow()
+    tf = import_tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
     if gpus:
         names = [

@@ -103,9 +103,15 @@ def check_report(pdf: Path, template: CourseTemplate, student_id: str) -> list[s
 
 def workflow_is_clean(path: Path) -> None:
     """A GitHub workflow passes GitHub's schema and zizmor's pedantic offline audits."""
+    config_is_clean(path, "vendor.github-workflows")
+
+
+def config_is_clean(path: Path, schema_name: str) -> None:
+    """A GitHub file (a workflow, dependabot.yml) passes its schema (check-jsonschema's
+    builtin schema_name) and zizmor's pedantic offline audits."""
     bin_dir = Path(sys.executable).parent
     schema = subprocess.run(
-        [bin_dir / "check-jsonschema", "--builtin-schema", "vendor.github-workflows", path],
+        [bin_dir / "check-jsonschema", "--builtin-schema", schema_name, path],
         capture_output=True,
         text=True,
     )

@@ -72,8 +72,9 @@ def test_the_notebook_runs_off_colab(tiny_project, tmp_path, monkeypatch):
 
 
 def test_the_repository_address_is_the_same_everywhere():
-    """pyproject's Source URL is what the README installs, where its Colab badge points, and
-    what the notebook installs."""
+    """pyproject's Source URL (the one place it is written; reportgen reads it from the
+    installed metadata) is where the README's Colab badge points and what the README and the
+    notebook give for the newest commit; both install the release from PyPI first."""
     import tomllib
 
     source = tomllib.loads((SOURCE_ROOT / "pyproject.toml").read_text("utf-8"))["project"]
@@ -82,6 +83,9 @@ def test_the_repository_address_is_the_same_everywhere():
     readme = (SOURCE_ROOT / "README.md").read_text("utf-8")
     assert f"colab.research.google.com/github/{repo}/blob/main/notebooks/colab.ipynb" in readme
     assert f'pip install "fer-reportgen @ git+{url}"' in readme
-    assert f'SOURCE = "fer-reportgen @ git+{url}"' in NOTEBOOK.read_text("utf-8").replace(
-        '\\"', '"'
-    )
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    (params,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    lines = params.source.splitlines()
+    assert 'SOURCE = "fer-reportgen"' in [line.split("  #")[0] for line in lines]
+    assert f'SOURCE = "fer-reportgen @ git+{url}"' in params.source  # the newest commit
+    assert f"[reportgen]({url})" in notebook.cells[0].source

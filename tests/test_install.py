@@ -17,14 +17,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen import PACKAGE_DIR, SOURCE_ROOT, __version__
+from reportgen import PACKAGE_DIR, SOURCE_ROOT
 from reportgen.project.ci import WORKFLOW_PATH
+from reportgen.project.origin import built_commit, is_release, repository_url
 from tests.helpers import workflow_is_clean
 from tools.wheelbuild import build_wheel, source_copy
 
 BIN = Path(sys.executable).parent
-# Run by every Python of the environment at start-up: os as macOS and Windows have it.
-NO_AFFINITY = 'import os; os.__dict__.pop("sched_getaffinity", None)\n'
+# Run by every Python of the environment at start-up: os as macOS and Windows have it (no
+# sched_getaffinity, and on Python 3.13 process_cpu_count is cpu_count, as os.py makes it there).
+NO_AFFINITY = (
+    'import os; os.__dict__.pop("sched_getaffinity", None); "process_cpu_count" in os.__dict__ '
+    'and os.__dict__.__setitem__("process_cpu_count", os.cpu_count)\n'
+)
 WINDOWS_RESERVED = {
     "con",
     "prn",
@@ -37,7 +42,27 @@ WINDOWS_FORBIDDEN = set('<>:"\\|?*') | {chr(c) for c in range(32)}
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel of the checkout, at the version setuptools-scm gives it."""
     return build_wheel(tmp_path_factory.mktemp("wheel"), offline=True)
+
+
+def wheel_version(wheel: Path) -> str:
+    return wheel.name.split("-")[1]
+
+
+def expected_install(version: str) -> str:
+    """What a student's workflow installs for a wheel of this version: a release from the
+    registry; a commit after one (no such version there) from the repository at its commit."""
+    if is_release(version):
+        return f"fer-reportgen=={version}"
+    return f"fer-reportgen @ git+{repository_url()}@{built_commit(version)}"
+
+
+def expected_version_line(version: str, wheel: Path) -> str:
+    if is_release(version):
+        return f"reportgen {version} (release, installed from {wheel.name})"
+    commit = built_commit(version)
+    return f"reportgen {version} (git commit {commit}, not a release, installed from {wheel.name})"
 
 
 def fresh_env(folder: Path, *, without_affinity: bool = False) -> Path:
@@ -55,7 +80,8 @@ def fresh_env(folder: Path, *, without_affinity: bool = False) -> Path:
 
 def pip_install(python: Path, *what: str) -> None:
     argv = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-    argv += ["--no-deps", "--no-index", "--no-build-isolation", *what]
+    # --force-reinstall: the test environment, which the fresh one sees, may hold this version
+    argv += ["--no-deps", "--no-index", "--no-build-isolation", "--force-reinstall", *what]
     done = subprocess.run(argv, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -94,7 +120,7 @@ def install_line(root: Path) -> str:
 def test_the_wheel_is_one_package_whole(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        meta = archive.read(f"fer_reportgen-{__version__}.dist-info/METADATA").decode()
+        meta = archive.read(f"fer_reportgen-{wheel_version(wheel)}.dist-info/METADATA").decode()
     tops = {n.split("/")[0] for n in names if ".dist-info/" not in n}
     assert tops == {"reportgen"}
     assert "Name: fer-reportgen" in meta.splitlines()
@@ -140,9 +166,37 @@ def test_the_installed_wheel_builds_a_report_in_any_folder(wheel, tmp_path):
     assert done.stdout.strip() == f"{project / 'Report.pdf'}: OK"
     assert {"runs", "build", "answers", "Report.pdf"} <= {p.name for p in project.iterdir()}
     assert windows_invalid(project) == []
-    # Installed from a wheel, the workflow installs this version by our registry name.
-    assert install_line(project) == f'python -m pip install "fer-reportgen=={__version__}"'
+    # Installed from a wheel, the workflow installs this version: a release by our registry
+    # name, a commit after one from the repository.
+    version = wheel_version(wheel)
+    assert install_line(project) == f'python -m pip install "{expected_install(version)}"'
     workflow_is_clean(project / WORKFLOW_PATH)
+
+
+@pytest.mark.parametrize("release", [False, True], ids=["this-commit", "a-release"])
+def test_the_installed_wheel_says_where_it_came_from(wheel, release, tmp_path):
+    """--version, doctor and init --ci's install line of an installed wheel: the checkout's
+    (a commit after a release, unless the checkout is a tagged commit) and a release's."""
+    if release:
+        wheel = build_wheel(tmp_path / "wheel", offline=True, version="0.4.0")
+    python = fresh_env(tmp_path / "venv")
+    pip_install(python, str(wheel))
+    project, cache = tmp_path / "hw3", tmp_path / "cache"
+    project.mkdir()
+    version = wheel_version(wheel)
+    done = run(python, project, "--version", cache=cache)
+    assert (done.returncode, done.stdout.strip()) == (0, expected_version_line(version, wheel))
+    if release:
+        assert version == "0.4.0" and "(release, installed from" in done.stdout
+    done = run(python, project, "init", "--student-id", "R05942017", "--ci", "github", cache=cache)
+    assert done.returncode == 0, done.stderr
+    assert install_line(project) == f'python -m pip install "{expected_install(version)}"'
+    done = run(python, project, "doctor", cache=cache)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()[1:-1]
+    assert len(lines) == 11 and all(line.split()[0] in ("ok", "warn") for line in lines), lines
+    assert f"reportgen     {expected_version_line(version, wheel).split(' ', 1)[1]}" in lines[1]
+    assert "student R05942017" in lines[-1]
 
 
 def git(folder: Path, *argv: str) -> str:
@@ -164,7 +218,7 @@ def test_a_git_install_writes_a_workflow_that_installs_that_commit(tmp_path):
     site = subprocess.check_output(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True
     )
-    record = Path(site.strip(), f"fer_reportgen-{__version__}.dist-info", "direct_url.json")
+    (record,) = Path(site.strip()).glob("fer_reportgen-*.dist-info/direct_url.json")
     assert json.loads(record.read_text())["vcs_info"]["commit_id"] == commit  # as pip wrote it
 
     project = tmp_path / "hw3"

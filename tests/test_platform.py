@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import __version__, tfenv
+from reportgen import NOT_INSTALLED, SOURCE_ROOT, tfenv
 from reportgen.cli.main import main
 from reportgen.project import origin
 from reportgen.render import fonts, native
@@ -116,30 +116,43 @@ def _git(folder: Path, *argv: str) -> str:
     return subprocess.check_output(["git", "-C", str(folder), *user, *argv], text=True).strip()
 
 
-def test_where_this_copy_came_from(tmp_path, monkeypatch):
-    """PEP 610 records as pip writes them, one per kind of install."""
+def _clone(tmp_path: Path) -> tuple[Path, str]:
     clone = tmp_path / "clone"
     clone.mkdir()
     _git(clone, "init", "--quiet")
     _git(clone, "commit", "--quiet", "--allow-empty", "-m", "x")
-    head = _git(clone, "rev-parse", "HEAD")
+    return clone, _git(clone, "rev-parse", "HEAD")
+
+
+RELEASE, AFTER = "0.4.0", "0.4.1.dev3+g1a2b3c4d"  # a tag's version, and a commit's after it
+
+
+def test_where_this_copy_came_from(tmp_path, monkeypatch):
+    """PEP 610 records as pip writes them, one per kind of install, for a release and for a
+    commit after it."""
+    clone, head = _clone(tmp_path)
     public = "https://github.com/me/fer-reportgen.git"
+    ours = origin.repository_url()  # pyproject's [project.urls] Source, from the metadata
+    wheel = {"url": "file:///tmp/fer_reportgen.whl", "archive_info": {}}
+    editable = {"url": clone.as_uri(), "dir_info": {"editable": True}}
     cases = [
-        ({}, f"fer-reportgen=={__version__}"),  # from the registry
+        (RELEASE, {}, f"fer-reportgen=={RELEASE}"),  # from the registry
+        (RELEASE, wheel, f"fer-reportgen=={RELEASE}"),
+        (AFTER, wheel, f"fer-reportgen @ git+{ours}@1a2b3c4d"),  # the registry has no such one
         (
-            {"url": "file:///tmp/fer_reportgen.whl", "archive_info": {}},
-            f"fer-reportgen=={__version__}",
-        ),
-        (
+            RELEASE,
             {"url": public, "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
             f"fer-reportgen @ git+{public}@abc123",
         ),
-        # A local folder: a clone without a public remote cannot be installed elsewhere ...
-        ({"url": clone.as_uri(), "dir_info": {"editable": True}}, f"fer-reportgen=={__version__}"),
+        # A local folder: a clone without a public remote cannot be installed elsewhere: a
+        # release by its version, a commit from the repository, at the folder's commit.
+        (RELEASE, editable, f"fer-reportgen=={RELEASE}"),
+        (AFTER, editable, f"fer-reportgen @ git+{ours}@{head[:12]}"),
     ]
-    for record, expected in cases:
+    for version, record, expected in cases:
+        monkeypatch.setattr(origin, "__version__", version)
         monkeypatch.setattr(origin, "direct_url", lambda record=record: record)
-        assert origin.requirement() == expected, record
+        assert origin.requirement() == expected, (version, record)
     # ... one with a public origin gives that, at the folder's commit (or the installed one).
     _git(clone, "remote", "add", "origin", "git@github.com:me/fer-reportgen.git")
     monkeypatch.setattr(origin, "direct_url", lambda: {"url": clone.as_uri(), "dir_info": {}})
@@ -147,6 +160,77 @@ def test_where_this_copy_came_from(tmp_path, monkeypatch):
     local_git = {"url": clone.as_uri(), "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
     monkeypatch.setattr(origin, "direct_url", lambda: local_git)
     assert origin.requirement() == f"fer-reportgen @ git+{public}@abc123"
+
+
+def test_the_repository_address_comes_from_the_installed_metadata():
+    import tomllib
+
+    pyproject = tomllib.loads((SOURCE_ROOT / "pyproject.toml").read_text("utf-8"))
+    assert origin.repository_url() == pyproject["project"]["urls"]["Source"]
+
+
+@pytest.mark.parametrize(
+    "version, release, commit",
+    [
+        ("0.4.0", True, None),
+        ("1.0rc1", True, None),
+        ("0.4.1.dev3+g1a2b3c4", False, "1a2b3c4"),
+        ("0.0.1.dev94+ge830ec20f.d20261205", False, "e830ec20f"),  # no tag, changed files
+        ("0.0.0", False, None),  # setuptools-scm's fallback: a folder without git
+        ("0+unknown", False, None),  # imported, never installed
+        ("not a version", False, None),
+    ],
+)
+def test_a_release_is_what_a_tag_made(version, release, commit):
+    assert origin.is_release(version) is release
+    assert origin.built_commit(version) == commit
+
+
+def test_the_kinds_of_source(tmp_path, monkeypatch):
+    """install_source() for each way reportgen gets onto a machine."""
+    clone, _ = _clone(tmp_path)
+    (clone / "f.txt").write_text("x")
+    _git(clone, "add", "f.txt")
+    _git(clone, "commit", "--quiet", "-m", "f")
+    head = _git(clone, "rev-parse", "HEAD")
+    (clone / "f.txt").write_text("changed")
+    wheel = {"url": "file:///tmp/fer_reportgen-0.4.0-py3-none-any.whl", "archive_info": {}}
+    git_url = {"url": "https://x/fer-reportgen", "vcs_info": {"vcs": "git", "commit_id": "c0ffee"}}
+    quoted = {
+        "url": f"file:///tmp/fer_reportgen-{AFTER.replace('+', '%2B')}.whl",
+        "archive_info": {},
+    }
+    cases = [
+        (RELEASE, {}, origin.Source("release", RELEASE)),
+        (RELEASE, wheel, origin.Source("release", RELEASE, None, Path(wheel["url"]).name)),
+        (AFTER, quoted, origin.Source("commit", AFTER, "1a2b3c4d", f"fer_reportgen-{AFTER}.whl")),
+        (AFTER, git_url, origin.Source("commit", AFTER, "c0ffee", git_url["url"])),
+        (
+            AFTER,
+            {"url": clone.as_uri(), "dir_info": {"editable": True}},
+            origin.Source("checkout", AFTER, head[:12], str(clone), changed=True),
+        ),
+        # Installed from the folder, not editable: as it was then (its version says the commit).
+        (
+            AFTER,
+            {"url": clone.as_uri(), "dir_info": {}},
+            origin.Source("commit", AFTER, "1a2b3c4d", str(clone)),
+        ),
+        (
+            RELEASE,
+            {"url": clone.as_uri(), "dir_info": {}},
+            origin.Source("release", RELEASE, None, str(clone)),
+        ),
+    ]
+    for version, record, expected in cases:
+        monkeypatch.setattr(origin, "__version__", version)
+        monkeypatch.setattr(origin, "direct_url", lambda record=record: record)
+        assert origin.install_source() == expected, record
+    monkeypatch.setattr(origin, "__version__", NOT_INSTALLED)
+    monkeypatch.setattr(origin, "SOURCE_ROOT", clone)
+    assert origin.install_source() == origin.Source(
+        "folder", NOT_INSTALLED, head[:12], str(clone), changed=True
+    )
 
 
 def test_a_missing_python_part_of_weasyprint_is_one_line_too(monkeypatch):

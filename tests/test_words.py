@@ -39,6 +39,7 @@ TERMINAL_MODULES = {
     "store/keys.py": "`list` explains a section's key",
     "project/starter.py": "the starter model file",
     "cli/watch.py": "what --watch prints",
+    "cli/doctor.py": "what doctor and --version print",
     "data": "what wrong data is told",
     "runs": "training's log lines and what a wrong model is told",
     "render/check.py": "what `check` finds",

@@ -9,12 +9,13 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from reportgen.cli.doctor import VersionAction, cmd_doctor
 from reportgen.errors import UserError
 from reportgen.settings.config import Config, load_config, overrides
 from reportgen.settings.own_model import STARTER
 from reportgen.settings.table import KEYS, Setting
 from reportgen.store.diskfull import disk_full_error, disk_full_message
-from reportgen.tfenv import quiet_imports
+from reportgen.tfenv import quiet_imports, require_tensorflow_backend
 
 STARTER_FLAG = "model"  # init --model writes the starter there
 
@@ -73,6 +74,7 @@ def starter_path(value: str) -> str:
 def parser() -> argparse.ArgumentParser:
     common = _common_flags()
     p = _Parser(prog="reportgen", description="Builds the FER2013 homework Report.pdf.")
+    p.add_argument("--version", action=VersionAction)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     _report_commands(sub, common)
     _project_commands(sub, common)
@@ -113,7 +115,7 @@ def _report_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentP
 
 
 def _project_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """list, clean, check, init and predict: the commands around the report."""
+    """list, clean, check, init, predict and doctor: the commands around the report."""
     ls = sub.add_parser(
         "list", parents=[common], help="modules, runs and what is cached, templates"
     )
@@ -141,6 +143,11 @@ def _project_commands(sub: argparse._SubParsersAction, common: argparse.Argument
     )
     pr.add_argument("--test", required=True, help="the course's test.csv (id,feature)")
     pr.add_argument("-o", "--out", default="submission.csv", help="submission file (id,label)")
+    sub.add_parser(
+        "doctor",
+        parents=[common],
+        help="what this machine and folder have of what a build needs, each problem with its fix",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     quiet_imports()
     config: Config | None = None
     try:
+        if args.command == "doctor":  # before reportgen.toml is read: doctor reports a bad one
+            return cmd_doctor(args)
+        require_tensorflow_backend()  # KERAS_BACKEND=jax: one line, before anything trains
         config = load_config(Path.cwd(), overrides(args))
         from reportgen.cli import commands
 
@@ -166,23 +176,29 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 130
     except Exception as exc:  # a bug, not bad input: still one line unless --debug
-        full = disk_full_error(exc)
-        if full is not None:  # not a bug either
-            if args.debug:
-                traceback.print_exc()
-            folders = _written_folders(config) if config else [Path.cwd()]
-            print(
-                f"reportgen: error: {disk_full_message(full, folders, args.command)}",
-                file=sys.stderr,
-            )
-            return 2
+        return _unexpected(exc, args, config)
+
+
+def _unexpected(exc: Exception, args: argparse.Namespace, config: Config | None) -> int:
+    """A full disk is one line and exit 2 (not a bug either); a bug is one line and exit 1,
+    its traceback with --debug."""
+    full = disk_full_error(exc)
+    if full is not None:
         if args.debug:
-            raise
+            traceback.print_exc()
+        folders = _written_folders(config) if config else [Path.cwd()]
         print(
-            f"reportgen: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            f"reportgen: error: {disk_full_message(full, folders, args.command)}",
             file=sys.stderr,
         )
-        return 1
+        return 2
+    if args.debug:
+        raise exc
+    print(
+        f"reportgen: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _written_folders(config: Config) -> list[Path]:
