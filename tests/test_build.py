@@ -71,7 +71,7 @@ def test_a_module_that_raises_leaves_the_last_report_byte_for_byte(project, monk
     def broken(ctx):
         raise RuntimeError("q4 broke")
 
-    monkeypatch.setattr(questions.load("q4"), "answer", broken)
+    monkeypatch.setattr(questions.load("q4"), "measure", broken)
     assert main(["run", "q4", *FLAGS]) == 1
     assert "q4 broke" in capsys.readouterr().err
     assert pdf.read_bytes() == good
