@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from reportgen.measure.verdict import Verdict
+from reportgen.render.blocks import plain
 
 
 @dataclass
@@ -56,12 +56,3 @@ class Measured:
     def template_values(self) -> dict[str, Any]:
         """What the prose templates read: the facts, and `verdicts` by name."""
         return {**self.facts, "verdicts": dict(self.verdicts)}
-
-
-def plain(value: Any) -> Any:
-    """json.dumps fallback: numpy scalars and arrays, paths."""
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON-serializable: {type(value).__name__}")

@@ -72,7 +72,7 @@ class Section:
             },
             ensure_ascii=False,
             indent=1,
-            default=_plain,
+            default=plain,
         )
 
     @classmethod
@@ -101,7 +101,7 @@ def _block(raw: dict[str, Any]) -> Block:
     )
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """json.dumps fallback: numpy scalars and arrays, paths."""
     if hasattr(value, "tolist"):
         return value.tolist()
