@@ -90,11 +90,36 @@ def test_what_a_run_is_changes_its_key_and_how_long_does_not():
         assert spec.with_(**change).key(fp) != spec.key(fp), change
 
 
+class Ticks:
+    """A clock that moves TICK seconds each time it is read: the probe's real training steps,
+    timed by it, cost the same on every probe however busy the machine is."""
+
+    TICK = 1.0  # the tiny profile's smallest budget is then about 6 min: 20m plans, 2s does not
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += self.TICK
+        return self.now
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    from reportgen.runs import probe
+    """A project whose probe is timed by Ticks and whose training clock stands still: every
+    plan and refusal is the same on every run, whatever else the machine is doing (budget
+    adherence on a real clock is benchmarks/bench_budget.py's)."""
+    from functools import partial
 
-    monkeypatch.setattr(probe, "WINDOW_SECONDS", 0.1)  # a rougher, quicker measurement
+    from reportgen.runs import execute, probe
+
+    real_measure_all, real_train_runs = execute.measure_all, execute.train_runs
+
+    def measure_all(specs, data, measure_one=None):
+        return real_measure_all(specs, data, lambda s, d: probe.measure(s, d, clock=Ticks()))
+
+    monkeypatch.setattr(execute, "measure_all", measure_all)
+    monkeypatch.setattr(execute, "train_runs", partial(real_train_runs, clock=lambda: 0.0))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path

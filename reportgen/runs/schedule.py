@@ -23,6 +23,8 @@ def learning_rate(step: int, peak: float, warmup: int, total: int, kind: str = "
     last step: zero for the cosine)."""
     if kind == "constant":
         return peak
+    # A re-plan may make the run shorter than its warm-up: the decay then takes its last step.
+    warmup = min(warmup, max(total - 1, 0))
     if step < warmup:
         return peak * (WARMUP_START + (1.0 - WARMUP_START) * step / warmup)
     decay = max(1, total - warmup)
