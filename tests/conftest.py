@@ -1,3 +1,4 @@
+import importlib.abc
 import os
 import sys
 
@@ -39,17 +40,6 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _shared_dir(tmp_path_factory, name):
-    """A folder shared by the xdist workers of one test session (the run store's lock makes
-    two workers that need the same run wait for each other instead of training it twice)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / name
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 @pytest.fixture(autouse=True)
 def _no_debug_left_over(monkeypatch):
     """main(["--debug"]) sets REPORTGEN_DEBUG for its process; in a test worker it would stay
@@ -58,12 +48,20 @@ def _no_debug_left_over(monkeypatch):
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """An empty project folder: the test's working folder, with a fingerprint cache of its own."""
+def cache_dir(tmp_path, monkeypatch):
+    """The test's own cache folder (REPORTGEN_CACHE_DIR: fingerprints, fonts, sections), not
+    made yet: the user's cache is never read or written by a test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch, cache_dir):
+    """An empty project folder: the test's working folder, with a cache of its own."""
     root = tmp_path / "project"
     root.mkdir()
     monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     return root
 
 
@@ -72,8 +70,9 @@ def tiny_project_factory(tmp_path_factory):
     """Projects on the embedded synthetic data with the tiny profile, all sharing one runs/."""
     from reportgen.project.folder import Project
     from reportgen.settings.config import load_config
+    from tests.helpers import shared_dir
 
-    root = _shared_dir(tmp_path_factory, "tiny-project")
+    root = shared_dir(tmp_path_factory, "tiny-project")
     made = {}
 
     def make(**overrides):
@@ -109,3 +108,29 @@ def section_of():
         return computed[key][1]
 
     return compute
+
+
+GOBJECT_MISSING = (
+    "cannot load library 'gobject-2.0-0': gobject-2.0-0: cannot open shared object file: No "
+    "such file or directory.  Additionally, ctypes.util.find_library() did not manage to "
+    "locate a library called 'gobject-2.0-0'"
+)
+
+
+class _NoPango(importlib.abc.MetaPathFinder):
+    """Importing weasyprint fails as it does where Pango is missing."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            print("\n-----\nWeasyPrint could not import some external libraries.\n-----\n")
+            raise OSError(GOBJECT_MISSING)
+        return None
+
+
+@pytest.fixture
+def no_pango(monkeypatch):
+    for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.delitem(sys.modules, "reportgen.render.fetcher", raising=False)
+    monkeypatch.delitem(sys.modules, "reportgen.render.report", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -132,3 +134,45 @@ def answer(ctx, page) -> Section:
     module = questions.load(ctx.module)
     measured = module.measure(ctx)
     return replace(module.present(measured, page), facts=measured.record())
+
+
+def pdf_text(path: Path) -> str:
+    """The text layer of a PDF, page after page (one line break between pages)."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def git(folder: Path, *argv: str) -> str:
+    """git -C folder argv..., as a throw-away user who signs nothing: its output, stripped."""
+    user = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
+    return subprocess.check_output(["git", "-C", str(folder), *user, *argv], text=True).strip()
+
+
+def write_test_csv(path: Path, ids, seed: int = 0) -> None:
+    """A Kaggle test.csv (id,feature) of random faces, one row per id."""
+    rng = np.random.default_rng(seed)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "feature"])
+        for i in ids:
+            pixels = rng.integers(0, 256, size=48 * 48)
+            writer.writerow([i, " ".join(map(str, pixels))])
+
+
+def read_submission(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A submission CSV: (its header, its rows)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def shared_dir(tmp_path_factory, name: str) -> Path:
+    """A folder shared by the xdist workers of one test session (the run store's lock makes
+    two workers that need the same run wait for each other instead of training it twice)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    folder.mkdir(exist_ok=True)
+    return folder

@@ -7,11 +7,10 @@ The runs come from the tests' shared tiny project (trained once per session)."""
 from __future__ import annotations
 
 import pytest
-from pypdf import PdfReader
 
 from reportgen import questions
 from reportgen.cli.main import main
-from tests.helpers import share_runs
+from tests.helpers import pdf_text, share_runs
 
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--template", "ml2019-hw3", "--quiet"]
 MODULES = ("q1_cnn", "q2_dnn", "q3_augmentation", "q4_confusion")
@@ -30,10 +29,6 @@ def section_files(root):
         assert len(found) == 1, module
         out[module] = found[0]
     return out
-
-
-def pdf_text(path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def test_build_check_then_run_q3_recomputes_q3_alone(project, capsys):

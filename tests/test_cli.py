@@ -114,7 +114,7 @@ def test_another_os_error_is_still_an_internal_error(tmp_path, monkeypatch, caps
     assert "internal error: OSError" in capsys.readouterr().err
 
 
-def test_quiet_means_quiet(tmp_path):
+def test_quiet_means_quiet(tmp_path, cache_dir):
     """Training and a section of the explanation methods (TensorFlow's functions, traced per
     model), with --quiet: nothing on stderr, only the PDF's path on stdout."""
     rng = np.random.default_rng(0)
@@ -123,7 +123,7 @@ def test_quiet_means_quiet(tmp_path):
     rows = [f"{y},{' '.join(map(str, x))}" for x, y in zip(images, labels, strict=True)]
     (tmp_path / "train.csv").write_text("label,feature\n" + "\n".join(rows) + "\n")
     flags = ["--data", "train.csv", "--profile", "tiny", "--student-id", "R05942017"]
-    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(cache_dir)}
     env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # as on a student's machine
     result = subprocess.run(
         [sys.executable, "-m", "reportgen", "run", "q5", *flags, "--quiet"],

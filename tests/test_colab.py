@@ -10,8 +10,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from reportgen import SOURCE_ROOT
-from tests.helpers import share_runs
-from tests.test_predict import read_submission, write_test_csv
+from tests.helpers import read_submission, share_runs, write_test_csv
 
 NOTEBOOK = SOURCE_ROOT / "notebooks" / "colab.ipynb"
 
@@ -38,8 +37,7 @@ def test_the_notebook_is_clean_and_names_its_parameters():
         assert colab_only in source
 
 
-def test_the_notebook_runs_off_colab(tiny_project, tmp_path, monkeypatch):
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+def test_the_notebook_runs_off_colab(tiny_project, tmp_path, monkeypatch, cache_dir):
     project = tmp_path / "hw3"
     project.mkdir()
     share_runs(project, tiny_project)

@@ -23,11 +23,7 @@ from reportgen.errors import UserError
 FOLDERS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 
 
-@pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(directory))
-    return directory
+pytestmark = pytest.mark.usefixtures("cache_dir")  # conftest.py: a cache folder per test
 
 
 def make_images(n: int, seed: int = 0) -> np.ndarray:
@@ -410,13 +406,35 @@ def test_cache_for_image_tree_sees_added_files(tmp_path: Path) -> None:
     assert len(load_dataset(tmp_path).train) == 2
 
 
-def test_broken_or_unwritable_cache_is_ignored(tmp_path: Path, cache_dir: Path) -> None:
+def test_broken_cache_is_ignored(tmp_path: Path, cache_dir: Path) -> None:
     cache_dir.mkdir()
     (cache_dir / fingerprint.INDEX_NAME).write_text("{not json")
     images, labels = make_images(2), make_labels(2)
     path = write(tmp_path / "train.csv", course_csv(images, labels))
     assert_labelled(load_dataset(path).train, images, labels)
     assert_labelled(load_dataset(path).train, images, labels)
+
+
+def test_unwritable_cache_is_ignored(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+    try:
+        if os.access(cache_dir, os.W_OK):  # root writes anyway: a folder under a file fails
+            blocker = tmp_path / "a-file"
+            blocker.write_text("not a folder")
+            monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(blocker / "cache"))
+        images, labels = make_images(3), make_labels(3)
+        path = write(tmp_path / "train.csv", course_csv(images, labels))
+        first = load_dataset(path)
+        assert_labelled(first.train, images, labels)
+        again = load_dataset(path)
+        assert_labelled(again.train, images, labels)
+        assert again.fingerprint == first.fingerprint
+        assert list(cache_dir.iterdir()) == []  # nothing written
+    finally:
+        cache_dir.chmod(0o700)
 
 
 def test_cache_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from reportgen.cli.main import main
 from reportgen.errors import UserError
 from reportgen.project.origin import Source
 from reportgen.render import native
-from tests.test_platform import no_pango  # noqa: F401  (a fixture)
 
 NAMES = [
     "Python",
@@ -89,7 +88,7 @@ def test_a_bad_reportgen_toml_fails_with_the_key(a_project, capsys):
 
 @pytest.mark.parametrize("platform, fix", [("darwin", "brew install pango"), ("linux", "libpango")])
 def test_a_hidden_pango_fails_in_one_line_with_its_fix(
-    no_pango,  # noqa: F811
+    no_pango,
     a_project,
     capsys,
     monkeypatch,
@@ -166,10 +165,11 @@ def test_the_version_says_where_it_came_from(source, text):
 
 
 def _reportgen(cwd: Path, *argv: str, **env: str) -> subprocess.CompletedProcess:
+    """reportgen ARGV in its own process, with the test's environment (its cache_dir) and env."""
     return subprocess.run(
         [sys.executable, "-m", "reportgen", *argv],
         cwd=cwd,
-        env={**os.environ, "REPORTGEN_CACHE_DIR": str(cwd / "cache"), **env},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
     )
@@ -186,7 +186,9 @@ def test_the_command_line_has_version_and_doctor(a_project, capsys):
     assert main(["doctor"]) == 1  # doctor reports a bad reportgen.toml instead of refusing it
 
 
-def test_another_keras_backend_stops_a_build_in_one_line_before_anything_trains(tmp_path):
+def test_another_keras_backend_stops_a_build_in_one_line_before_anything_trains(
+    tmp_path, cache_dir
+):
     """KERAS_BACKEND=jax exported: exit 2, one line with the fix, no runs/ made (in a process
     of its own: Keras is imported here already)."""
     done = _reportgen(

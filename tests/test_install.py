@@ -20,7 +20,7 @@ import yaml
 from reportgen import PACKAGE_DIR, SOURCE_ROOT
 from reportgen.project.ci import WORKFLOW_PATH
 from reportgen.project.origin import built_commit, is_release, repository_url
-from tests.helpers import workflow_is_clean
+from tests.helpers import git, workflow_is_clean
 from tools.wheelbuild import build_wheel, source_copy
 
 BIN = Path(sys.executable).parent
@@ -142,12 +142,12 @@ def test_the_wheel_is_one_package_whole(wheel):
     assert windows_invalid(PACKAGE_DIR) == []
 
 
-def test_the_installed_wheel_builds_a_report_in_any_folder(wheel, tmp_path):
+def test_the_installed_wheel_builds_a_report_in_any_folder(wheel, tmp_path, cache_dir):
     """init, build --profile tiny (training the CNN), check: the installed copy, in an empty
     folder outside the checkout, on a Python without os.sched_getaffinity."""
     python = fresh_env(tmp_path / "venv", without_affinity=True)
     pip_install(python, str(wheel))
-    project, cache = tmp_path / "hw3", tmp_path / "cache"
+    project, cache = tmp_path / "hw3", cache_dir
     project.mkdir()
     assert not project.resolve().is_relative_to(SOURCE_ROOT.resolve())
     probe = "import os, reportgen; print(reportgen.__file__, hasattr(os, 'sched_getaffinity'))"
@@ -174,14 +174,14 @@ def test_the_installed_wheel_builds_a_report_in_any_folder(wheel, tmp_path):
 
 
 @pytest.mark.parametrize("release", [False, True], ids=["this-commit", "a-release"])
-def test_the_installed_wheel_says_where_it_came_from(wheel, release, tmp_path):
+def test_the_installed_wheel_says_where_it_came_from(wheel, release, tmp_path, cache_dir):
     """--version, doctor and init --ci's install line of an installed wheel: the checkout's
     (a commit after a release, unless the checkout is a tagged commit) and a release's."""
     if release:
         wheel = build_wheel(tmp_path / "wheel", offline=True, version="0.4.0")
     python = fresh_env(tmp_path / "venv")
     pip_install(python, str(wheel))
-    project, cache = tmp_path / "hw3", tmp_path / "cache"
+    project, cache = tmp_path / "hw3", cache_dir
     project.mkdir()
     version = wheel_version(wheel)
     done = run(python, project, "--version", cache=cache)
@@ -199,12 +199,7 @@ def test_the_installed_wheel_says_where_it_came_from(wheel, release, tmp_path):
     assert "student R05942017" in lines[-1]
 
 
-def git(folder: Path, *argv: str) -> str:
-    user = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
-    return subprocess.check_output(["git", "-C", str(folder), *user, *argv], text=True).strip()
-
-
-def test_a_git_install_writes_a_workflow_that_installs_that_commit(tmp_path):
+def test_a_git_install_writes_a_workflow_that_installs_that_commit(tmp_path, cache_dir):
     """pip install git+URL (a clone of this tree whose origin is a public URL): the workflow
     installs the public URL at the installed commit, and passes the schema and zizmor."""
     repo = source_copy(tmp_path / "repo")
@@ -223,7 +218,7 @@ def test_a_git_install_writes_a_workflow_that_installs_that_commit(tmp_path):
 
     project = tmp_path / "hw3"
     project.mkdir()
-    done = run(python, project, "init", "--ci", "github", cache=tmp_path / "cache")
+    done = run(python, project, "init", "--ci", "github", cache=cache_dir)
     assert done.returncode == 0, done.stderr
     expected = f"fer-reportgen @ git+https://github.com/someone/fer-reportgen.git@{commit}"
     assert install_line(project) == f'python -m pip install "{expected}"'

@@ -127,7 +127,7 @@ def test_a_folder_without_a_language_file_is_no_language(language_folder):
     assert languages() == ("yy",) and language("yy").name == "日本語"
 
 
-def test_a_japanese_folder_is_a_japanese_report(tiny_project, tmp_path):
+def test_a_japanese_folder_is_a_japanese_report(tiny_project, tmp_path, cache_dir):
     """In a copy of the package, words/ja/ (en's words and prose, a language.toml naming the
     Japanese faces and the tag ja): `build --lang ja` writes lang="ja" in the HTML, /Lang ja
     in the PDF, and embeds the subset of the Japanese face, not the Chinese one."""
@@ -141,7 +141,7 @@ def test_a_japanese_folder_is_a_japanese_report(tiny_project, tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     share_runs(project, tiny_project)
-    env = {**os.environ, "PYTHONPATH": str(source), "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "PYTHONPATH": str(source), "REPORTGEN_CACHE_DIR": str(cache_dir)}
     argv = ["build", "--student-id", SID, "--profile", "tiny", "--lang", "ja", "--quiet"]
     done = subprocess.run(
         [sys.executable, "-m", "reportgen", *argv],

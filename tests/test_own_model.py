@@ -23,8 +23,7 @@ from reportgen.cli.main import main
 from reportgen.errors import UserError
 from reportgen.runs.history import read_history
 from reportgen.runs.own import own_model
-from tests.conftest import _shared_dir
-from tests.helpers import share_runs
+from tests.helpers import share_runs, shared_dir
 
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--quiet"]
 
@@ -95,7 +94,7 @@ def load_source(path: Path):
 def models(tmp_path_factory):
     """The two model files, and the residual net trained on the tiny profile's data and saved
     as res.keras with its history as JSON and as CSVLogger's CSV (made once per session)."""
-    folder = _shared_dir(tmp_path_factory, "own-models")
+    folder = shared_dir(tmp_path_factory, "own-models")
     with FileLock(str(folder) + ".lock"):
         if not (folder / "res.keras").exists():
             _make_models(folder)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.abc
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,31 +15,7 @@ from reportgen.cli.main import main
 from reportgen.project import origin
 from reportgen.render import fonts, native
 from reportgen.store import cachedir
-
-GOBJECT_MISSING = (
-    "cannot load library 'gobject-2.0-0': gobject-2.0-0: cannot open shared object file: No "
-    "such file or directory.  Additionally, ctypes.util.find_library() did not manage to "
-    "locate a library called 'gobject-2.0-0'"
-)
-
-
-class _NoPango(importlib.abc.MetaPathFinder):
-    """Importing weasyprint fails as it does where Pango is missing."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "weasyprint" or name.startswith("weasyprint."):
-            print("\n-----\nWeasyPrint could not import some external libraries.\n-----\n")
-            raise OSError(GOBJECT_MISSING)
-        return None
-
-
-@pytest.fixture
-def no_pango(monkeypatch):
-    for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.delitem(sys.modules, "reportgen.render.fetcher", raising=False)
-    monkeypatch.delitem(sys.modules, "reportgen.render.report", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+from tests.helpers import git
 
 
 @pytest.mark.parametrize(
@@ -88,12 +63,72 @@ def test_the_cache_folder(monkeypatch, tmp_path):
     assert fonts.user_cache_dir() == expected / "fonts"
 
 
-def test_the_core_count_without_sched_getaffinity(monkeypatch):
-    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
-    monkeypatch.delattr(os, "process_cpu_count", raising=False)  # Python 3.11 and 3.12
-    cpu = tfenv.hardware()
-    if cpu["kind"] == "cpu":
-        assert cpu["count"] == os.cpu_count()
+class _FakeDevice:
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _FakeTensorFlow:
+    """As much of TensorFlow as tfenv.hardware() reads: the GPUs and their details."""
+
+    def __init__(self, gpus: dict[str, dict]):
+        self.details = dict(gpus)
+        self.config = self
+        self.experimental = self
+
+    def list_physical_devices(self, kind):
+        assert kind == "GPU"
+        return [_FakeDevice(name) for name in self.details]
+
+    def get_device_details(self, device):
+        return self.details[device.name]
+
+
+@pytest.fixture
+def fake_hardware(monkeypatch):
+    """fake_hardware(gpus, process_cpu_count, cpu_count): what hardware() reads, faked
+    (process_cpu_count=None: an older Python without it)."""
+
+    def fake(gpus=None, process_cpu_count=None, cpu_count=None):
+        tf = _FakeTensorFlow(gpus or {})
+        monkeypatch.setattr(tfenv, "import_tensorflow", lambda: tf)
+        if process_cpu_count is None:
+            monkeypatch.delattr(os, "process_cpu_count", raising=False)
+        else:
+            monkeypatch.setattr(os, "process_cpu_count", lambda: process_cpu_count, raising=False)
+        monkeypatch.setattr(os, "cpu_count", lambda: cpu_count)
+
+    return fake
+
+
+def test_the_core_count_is_the_cores_this_process_may_use(fake_hardware):
+    fake_hardware(process_cpu_count=3, cpu_count=64)  # 3 of the machine's 64 are ours
+    assert tfenv.hardware() == {"kind": "cpu", "count": 3, "names": []}
+    assert tfenv.device_description() == "CPU (3 cores)"
+
+
+def test_the_core_count_before_python_3_13_is_the_machines(fake_hardware):
+    fake_hardware(process_cpu_count=None, cpu_count=6)  # no os.process_cpu_count
+    assert tfenv.hardware() == {"kind": "cpu", "count": 6, "names": []}
+
+
+def test_an_unknown_core_count_is_one(fake_hardware):
+    fake_hardware(process_cpu_count=None, cpu_count=None)  # os.cpu_count() may be None
+    assert tfenv.hardware() == {"kind": "cpu", "count": 1, "names": []}
+
+
+def test_gpus_are_counted_and_named_before_the_cores(fake_hardware):
+    gpus = {
+        "/physical_device:GPU:0": {"device_name": "NVIDIA H200"},
+        "/physical_device:GPU:1": {},  # no name in its details: the device's own
+    }
+    fake_hardware(gpus, process_cpu_count=3, cpu_count=64)
+    assert tfenv.hardware() == {
+        "kind": "gpu",
+        "count": 2,
+        "names": ["NVIDIA H200", "/physical_device:GPU:1"],
+    }
+    assert tfenv.device_description() == "2 GPU: NVIDIA H200, /physical_device:GPU:1"
 
 
 @pytest.mark.parametrize(
@@ -111,17 +146,12 @@ def test_public_url(remote, url):
     assert origin.public_url(remote) == url
 
 
-def _git(folder: Path, *argv: str) -> str:
-    user = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
-    return subprocess.check_output(["git", "-C", str(folder), *user, *argv], text=True).strip()
-
-
 def _clone(tmp_path: Path) -> tuple[Path, str]:
     clone = tmp_path / "clone"
     clone.mkdir()
-    _git(clone, "init", "--quiet")
-    _git(clone, "commit", "--quiet", "--allow-empty", "-m", "x")
-    return clone, _git(clone, "rev-parse", "HEAD")
+    git(clone, "init", "--quiet")
+    git(clone, "commit", "--quiet", "--allow-empty", "-m", "x")
+    return clone, git(clone, "rev-parse", "HEAD")
 
 
 RELEASE, AFTER = "0.4.0", "0.4.1.dev3+g1a2b3c4d"  # a tag's version, and a commit's after it
@@ -154,7 +184,7 @@ def test_where_this_copy_came_from(tmp_path, monkeypatch):
         monkeypatch.setattr(origin, "direct_url", lambda record=record: record)
         assert origin.requirement() == expected, (version, record)
     # ... one with a public origin gives that, at the folder's commit (or the installed one).
-    _git(clone, "remote", "add", "origin", "git@github.com:me/fer-reportgen.git")
+    git(clone, "remote", "add", "origin", "git@github.com:me/fer-reportgen.git")
     monkeypatch.setattr(origin, "direct_url", lambda: {"url": clone.as_uri(), "dir_info": {}})
     assert origin.requirement() == f"fer-reportgen @ git+{public}@{head}"
     local_git = {"url": clone.as_uri(), "vcs_info": {"vcs": "git", "commit_id": "abc123"}}
@@ -190,9 +220,9 @@ def test_the_kinds_of_source(tmp_path, monkeypatch):
     """install_source() for each way reportgen gets onto a machine."""
     clone, _ = _clone(tmp_path)
     (clone / "f.txt").write_text("x")
-    _git(clone, "add", "f.txt")
-    _git(clone, "commit", "--quiet", "-m", "f")
-    head = _git(clone, "rev-parse", "HEAD")
+    git(clone, "add", "f.txt")
+    git(clone, "commit", "--quiet", "-m", "f")
+    head = git(clone, "rev-parse", "HEAD")
     (clone / "f.txt").write_text("changed")
     wheel = {"url": "file:///tmp/fer_reportgen-0.4.0-py3-none-any.whl", "archive_info": {}}
     git_url = {"url": "https://x/fer-reportgen", "vcs_info": {"vcs": "git", "commit_id": "c0ffee"}}

@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-
-import numpy as np
 import pytest
 
 from reportgen.cli.main import main
-
-
-def write_test_csv(path, ids, seed=0):
-    rng = np.random.default_rng(seed)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["id", "feature"])
-        for i in ids:
-            pixels = rng.integers(0, 256, size=48 * 48)
-            writer.writerow([i, " ".join(map(str, pixels))])
+from tests.helpers import read_submission, write_test_csv
 
 
 @pytest.fixture
-def project_dir(tiny_project, monkeypatch, tmp_path):
+def project_dir(tiny_project, monkeypatch, cache_dir):
     """The tests' shared tiny project (its CNN run is trained once per session) as cwd."""
     monkeypatch.chdir(tiny_project.config.root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     return tiny_project.config.root
-
-
-def read_submission(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    return rows[0], rows[1:]
 
 
 def test_predict_writes_one_label_per_id_in_file_order(project_dir, tmp_path, capsys):

@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 from reportgen.project.folder import Project
 from reportgen.settings.config import load_config
@@ -18,13 +17,6 @@ from tests.helpers import cache_hand_made_sections
 
 HEAVY = ("tensorflow", "keras", "sklearn", "matplotlib", "scipy.stats", "skimage", "lime")
 FLAGS = ["--student-id", "R05942017", "--profile", "tiny", "--quiet"]
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
-    return folder
 
 
 def test_a_fully_cached_build_imports_no_tensorflow_nor_sklearn(tmp_path, cache_dir):

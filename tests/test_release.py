@@ -20,7 +20,7 @@ from packaging.version import Version
 
 from reportgen import SOURCE_ROOT
 from reportgen.project import ci
-from tests.helpers import workflow_is_clean
+from tests.helpers import git, workflow_is_clean
 from tools.wheelbuild import source_copy
 
 WORKFLOW = SOURCE_ROOT / ".github" / "workflows" / "release.yml"
@@ -82,11 +82,6 @@ def test_it_installs_the_tools_the_dev_extra_names():
     assert asked == {name: dev[name] for name in ("build", "twine", "check-wheel-contents")}
 
 
-def _git(folder: Path, *argv: str) -> str:
-    user = ["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"]
-    return subprocess.check_output(["git", "-C", str(folder), *user, *argv], text=True).strip()
-
-
 def _build(repo: Path) -> list[Path]:
     """The sdist and the wheel, as release_check.sh builds them (offline: this Python's
     setuptools and setuptools-scm, no isolation), after its checks pass on them."""
@@ -110,10 +105,10 @@ def test_the_version_comes_from_the_tag(tmp_path):
     """A copy of the package in a git repository tagged v9.8.7 builds 9.8.7 (sdist and
     wheel, each passing the release's checks); the commit after it builds 9.8.8.dev1+g<it>."""
     repo = source_copy(tmp_path / "repo")
-    _git(repo, "init", "--quiet")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "--quiet", "-m", "release")
-    _git(repo, "tag", "v9.8.7")
+    git(repo, "init", "--quiet")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "release")
+    git(repo, "tag", "v9.8.7")
     built = _build(repo)
     assert [p.name for p in built] == [
         "fer_reportgen-9.8.7-py3-none-any.whl",
@@ -128,10 +123,10 @@ def test_the_version_comes_from_the_tag(tmp_path):
     for path in built:
         path.unlink()
     (repo / "README.md").write_text("# reportgen\n", encoding="utf-8")
-    _git(repo, "commit", "--quiet", "-am", "after the release")
+    git(repo, "commit", "--quiet", "-am", "after the release")
     (wheel, _) = _build(repo)
     version = wheel.name.split("-")[1]
-    assert version == f"9.8.8.dev1+g{_git(repo, 'rev-parse', '--short=9', 'HEAD')}"
+    assert version == f"9.8.8.dev1+g{git(repo, 'rev-parse', '--short=9', 'HEAD')}"
     assert Version(version) > Version("9.8.7")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import re
 import shutil
 import socket
@@ -39,7 +40,7 @@ from reportgen.settings.course import (
     template_ids,
 )
 from reportgen.words.text import words
-from tests.helpers import check_report, hand_made_sections
+from tests.helpers import check_report, hand_made_sections, pdf_text
 
 STUDENT = StudentConfig(id="R05942017", name="王小明", department="電機三")
 TEMPLATES = ("ml2017-hw3", "ml2018-hw3", "ml2019-hw3", "ml2019-hw4", "ml2019")
@@ -77,10 +78,6 @@ def render(root: Path, template_id: str, sections: dict | None = None, **kwargs)
     options.update(kwargs)
     render_report(template, sections, STUDENT, **options)
     return output
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 @pytest.fixture(scope="module")
@@ -404,15 +401,34 @@ def test_failed_render_leaves_the_previous_pdf_byte_for_byte(tmp_path, monkeypat
 # --- fonts ---------------------------------------------------------------------------
 
 
-def test_subset_is_cached_by_character_set(tmp_path):
+def test_subset_is_cached_by_character_set(tmp_path, monkeypatch):
+    written = []
+
+    def spy(target, data, *, prune):
+        written.append(target)
+        return fonts_write(target, data, prune=prune)
+
+    fonts_write = fonts.write_font
+    monkeypatch.setattr(fonts, "write_font", spy)
     chars = fonts.document_chars("請說明你實作的 CNN model")
     first = fonts.subset_faces(chars, tmp_path, "zh")
-    stamp = {f.path: f.path.stat().st_mtime_ns for f in first}
+    assert sorted(written) == sorted(f.path for f in first) and len(first) == 2
+    old = 1_000_000_000  # 2001: a reused file is marked as used (pruning keeps the newest)
+    for face in first:
+        os.utime(face.path, ns=(old, old))
+    files = {f.path: (f.path.stat().st_ino, f.path.read_bytes()) for f in first}
+    written.clear()
+
     again = fonts.subset_faces(set(chars), tmp_path, "zh")
+    assert written == []  # nothing cut or written again
     assert [f.path for f in again] == [f.path for f in first]
-    assert {f.path: f.path.stat().st_mtime_ns for f in again}.keys() == stamp.keys()
+    assert {f.path: (f.path.stat().st_ino, f.path.read_bytes()) for f in again} == files
+    assert all(f.path.stat().st_mtime_ns > old for f in again)
+
     other = fonts.subset_faces(chars | {"龘"}, tmp_path, "zh")
-    assert {f.path for f in other}.isdisjoint(f.path for f in first)
+    assert sorted(written) == sorted(f.path for f in other)  # a new character set: new files
+    assert {f.path for f in other}.isdisjoint(files)
+    assert all(path.read_bytes() == data for path, (_, data) in files.items())
     # The file name: the face, then its content key (store/keys.content_key, 16 digits).
     assert all(
         re.fullmatch(r"NotoSans(Mono)?CJKtc-Regular-[0-9a-f]{16}", f.path.stem) for f in first

@@ -192,14 +192,13 @@ answers = ["q7_lime"]
 """
 
 
-def test_a_new_lime_sample_count_rebuilds_q7_alone(tiny_project, tmp_path, monkeypatch):
+def test_a_new_lime_sample_count_rebuilds_q7_alone(tiny_project, tmp_path, monkeypatch, cache_dir):
     root = tmp_path / "project"
     root.mkdir()
     tiny_project.config.runs_dir.mkdir(parents=True, exist_ok=True)  # the session's runs
     (root / "runs").symlink_to(tiny_project.config.runs_dir, target_is_directory=True)
     (root / "two.toml").write_text(TEMPLATE, encoding="utf-8")
     monkeypatch.chdir(root)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     flags = ["--student-id", "R05942017", "--profile", "tiny", "--template", "two.toml", "--quiet"]
 
     def build(*more: str) -> dict[str, dict[str, int]]:

@@ -185,7 +185,7 @@ print(json.dumps(seen))
 """
 
 
-def test_a_new_field_is_a_new_setting(tmp_path):
+def test_a_new_field_is_a_new_setting(tmp_path, cache_dir):
     """The new fields' flags parse (a number as a float, refused otherwise) with their help;
     the config file takes their keys, checks their values, knows them as keys; the flag wins
     over the file; init writes them with their help lines and reads them back."""
@@ -199,7 +199,7 @@ def test_a_new_field_is_a_new_setting(tmp_path):
     table.write_text(source, encoding="utf-8")
     project = tmp_path / "project"
     project.mkdir()
-    env = {"PYTHONPATH": str(copy.parent), "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"PYTHONPATH": str(copy.parent), "REPORTGEN_CACHE_DIR": str(cache_dir)}
     done = subprocess.run(
         [sys.executable, "-c", NEW_SETTINGS],
         cwd=project,

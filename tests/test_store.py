@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -117,37 +116,44 @@ def test_the_run_folder_is_portable(tmp_path):
 
 
 CHILD = """
-import sys
+import json, sys, time
 sys.path.insert(0, {root!r})
+from pathlib import Path
 from reportgen.progress import Reporter
 from reportgen.runs.store import RunStore
-from reportgen.store import run_folders
+from reportgen.store.run_files import CHECKPOINT_STATE
 from tests.helpers import random_dataset, tiny_spec
-from pathlib import Path
-RunStore(Path({runs!r})).ensure(tiny_spec(epochs=40), random_dataset(), Reporter())
+spec, data = tiny_spec(epochs=40), random_dataset()
+state = Path({runs!r}) / ".partial" / spec.key(data.fingerprint) / CHECKPOINT_STATE
+
+def on_step():  # after each batch: once epoch 2 is saved, say so and wait to be killed
+    if state.exists() and json.loads(state.read_text())["epoch"] >= 2:
+        Path({ready!r}).write_text("")
+        while True:
+            time.sleep(60)
+
+RunStore(Path({runs!r})).ensure(spec, data, Reporter(), on_step=on_step)
 """
 
 
 def test_a_killed_run_resumes_from_its_checkpoint(tmp_path):
-    runs = tmp_path / "runs"
+    """The child trains until its checkpoint holds epoch 2, then says so (a file) and waits:
+    it is killed mid-training however slowly the machine runs, with no deadline to race."""
+    runs, ready = tmp_path / "runs", tmp_path / "ready"
     root = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD.format(root=root, runs=str(runs))], env=env
+        [sys.executable, "-c", CHILD.format(root=root, runs=str(runs), ready=str(ready))], env=env
     )
+    try:
+        while not ready.exists():  # the child's own pace: no deadline
+            assert child.poll() is None, "the child ended before its checkpoint held epoch 2"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
     spec = tiny_spec(epochs=40)
     state = runs / ".partial" / spec.key(DATA.fingerprint) / CHECKPOINT_STATE
-    deadline = time.monotonic() + 120
-    epoch = 0
-    while time.monotonic() < deadline and child.poll() is None:
-        if state.exists():
-            epoch = json.loads(state.read_text())["epoch"]
-            if epoch >= 2:
-                break
-        time.sleep(0.05)
-    assert child.poll() is None, "the child finished before it could be killed"
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
     killed_at = json.loads(state.read_text())["epoch"]
     assert 2 <= killed_at < 40
     run = RunStore(runs).ensure(spec, DATA, Reporter())

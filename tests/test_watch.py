@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from reportgen.cli.commands import watch_build
 from reportgen.cli.main import parser
@@ -19,7 +18,7 @@ from reportgen.cli.watch import watch
 from reportgen.errors import UserError
 from reportgen.project.folder import Project
 from reportgen.settings.config import load_config
-from tests.helpers import cache_hand_made_sections
+from tests.helpers import cache_hand_made_sections, pdf_text
 
 WAIT_S = 60.0  # for a line to come; never reached unless the watch is broken
 
@@ -140,13 +139,8 @@ def _watch_args(*argv: str) -> argparse.Namespace:
     return parser().parse_args(["build", "--watch", *argv])
 
 
-def pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in PdfReader(path).pages)
-
-
-def test_build_watch_keeps_report_pdf_current(tmp_path, monkeypatch, running):
+def test_build_watch_keeps_report_pdf_current(tmp_path, monkeypatch, running, cache_dir):
     """The real command on a project whose every section is cached (nothing trains)."""
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "project"
     (root / "answers").mkdir(parents=True)
     args = _watch_args("--student-id", "R05942017", "--profile", "tiny", "--quiet")

@@ -8,14 +8,13 @@ import dataclasses
 import re
 import shutil
 import string
-import tempfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 import reportgen.words.text
-from reportgen import SOURCE_ROOT
+from reportgen import PACKAGE_DIR, SOURCE_ROOT
 from reportgen.render.unicode import squashed
 from reportgen.words.text import TEXT_DIR, WORDS_FILE, language, languages, words
 
@@ -162,15 +161,19 @@ LABELS = {"student_id": "Matrikel: ", "department": "Fakultät: ", "name": "Stud
 
 
 @pytest.fixture
-def new_language(monkeypatch):
+def new_language(monkeypatch, tmp_path):
     """A language xx, in a copy of words/ the loader is pointed at (templates/ is
     never written, and no other test sees xx): en/ with one caption and the student line's
-    labels changed. The copy is under build/ (ignored by git) because sources.digest hashes
-    a file's path relative to the source tree."""
-    (SOURCE_ROOT / "build").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=SOURCE_ROOT / "build", prefix="text-") as tmp:
-        text_dir = Path(tmp) / "text"
-        yield from _language_copy(text_dir, monkeypatch)
+    labels changed. sources.digest hashes a file's path relative to the source tree, so the
+    copy lies in a stand-in source tree under tmp_path whose reportgen/ is the real package
+    (a link): the code's keys are the same as the checkout's, and the checkout is not written."""
+    from reportgen.store import keys
+
+    root = tmp_path / "source"
+    root.mkdir()
+    (root / PACKAGE_DIR.name).symlink_to(PACKAGE_DIR, target_is_directory=True)
+    monkeypatch.setattr(keys, "SOURCE_ROOT", root)
+    yield from _language_copy(root / "text", monkeypatch)
 
 
 def _language_copy(text_dir: Path, monkeypatch):
@@ -198,7 +201,7 @@ def _clear_caches() -> None:
     reportgen.words.text._env.cache_clear()
 
 
-def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkeypatch):
+def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, cache_dir):
     """The whole report in a language no Python file names: copy en/, change a string and
     the student line's labels, build, and the PDF says them; `check` reads the ID back."""
     from reportgen.build import build
@@ -212,7 +215,6 @@ def test_a_new_language_is_a_folder(new_language, tiny_project, tmp_path, monkey
     root.mkdir()
     tiny_project.config.runs_dir.mkdir(parents=True, exist_ok=True)  # the session's runs
     (root / "runs").symlink_to(tiny_project.config.runs_dir, target_is_directory=True)
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
     config = dataclasses.replace(tiny_project.config, root=root)
     config = dataclasses.replace(config, report=dataclasses.replace(config.report, lang=lang))
     project = Project(config, _data=tiny_project.data)
