@@ -25,7 +25,9 @@ from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.settings.config import Config
+from reportgen.settings.durations import budget_text
 from reportgen.settings.profiles import Profile
+from reportgen.settings.recipe import TRAINING_SHARE
 from reportgen.words.text import Words, pct
 
 MODULE = "q3_augmentation"
@@ -40,7 +42,12 @@ def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:
-    return {"seeds": list(profile.seeds), "own": own_model_params(config)}
+    return {
+        "seeds": list(profile.seeds),
+        "own": own_model_params(config),
+        "width": profile.ablation_width,
+        "holds_epochs": profile.ablation_holds_epochs,
+    }
 
 
 def cell_facts(grid: Grid, seeds: list[int]) -> list[dict[str, Any]]:
@@ -129,7 +136,7 @@ def curve_facts(grid: Grid, seed: int) -> dict[str, Any]:
     }
 
 
-def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
+def method_facts(grid: Grid, train_images: np.ndarray, width: float, holds: int) -> dict[str, Any]:
     """The normalization's statistics and the augmentation's parameters, as trained."""
     norm_run = grid[(True, False)][0]
     stats = normalization_stats(norm_run, train_images)
@@ -146,17 +153,42 @@ def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
             np.mean([r.metrics["train_seconds"] for g in grid.values() for r in g])
         ),
         "hardware": dict(norm_run.metrics["hardware"]),
-        "budget": _budget(norm_run, sum(len(g) for g in grid.values())),
+        "budget": _budget(norm_run, sum(len(g) for g in grid.values()), holds),
+        "holds_epochs": holds,
+        "twin": twin_facts(grid, width),
     }
 
 
-def _budget(run: Run, runs: int) -> dict[str, Any] | None:
-    """The budget's facts of one cell, with the share of all of q3's runs together."""
+def _budget(run: Run, runs: int, holds: int) -> dict[str, Any] | None:
+    """The budget's facts of one cell, with the share of all of q3's runs together, and the
+    budget that would give each cell the `holds` epochs its comparison needs."""
     facts = budget_facts(run)
-    return facts and {**facts, "role_share": facts["share"] * runs}
+    if not facts:
+        return None
+    per_epoch = run.metrics["seconds_per_epoch"] / (facts["share"] * TRAINING_SHARE)
+    return {
+        **facts,
+        "role_share": facts["share"] * runs,
+        "holds_epochs": holds,
+        "holds": facts["epochs"] >= holds,
+        "holds_text": budget_text(holds * per_epoch),
+    }
 
 
-def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> dict[str, Any]:
+def twin_facts(grid: Grid, width: float) -> dict[str, Any] | None:
+    """What the cells trained when it is the CNN's twin (None when it is the CNN itself):
+    the width, its conv filters, dense units and parameters."""
+    model = grid[(True, True)][0].spec.model
+    if width == 1.0 or model.user is not None:
+        return None
+    params = grid[(True, True)][0].metrics["params"]["total"]
+    return {"width": width, "filters": list(model.filters), "dense_units": model.dense_units,
+            "params": int(params)}  # fmt: skip
+
+
+def ablation_facts(
+    grid: Grid, seeds: list[int], train_images: np.ndarray, width: float = 1.0, holds: int = 0
+) -> dict[str, Any]:
     cells = cell_facts(grid, seeds)
     effects = effect_facts(cells, len(seeds))
     n_val = len(grid[(True, True)][0].val_true)
@@ -175,7 +207,7 @@ def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> di
         "normalization": effects["normalization"],
         "augmentation": effects["augmentation"],
         "best_cell": {k: best[k] for k in ("normalize", "augment", "mean")},
-        "methods": method_facts(grid, train_images),
+        "methods": method_facts(grid, train_images, width, holds),
         **curve_facts(grid, seeds[0]),
     }
 
@@ -205,7 +237,9 @@ def accuracy_table(facts: dict[str, Any], w: Words) -> Table:
 def answer(ctx: Context) -> Section:
     seeds = list(ctx.params["seeds"])
     grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
-    facts = {**ablation_facts(grid, seeds, ctx.data.train.images), "own": ctx.params["own"]}
+    p = ctx.params
+    facts = ablation_facts(grid, seeds, ctx.data.train.images, p["width"], p["holds_epochs"])
+    facts["own"] = p["own"]
     w, plot_words = ctx.words[MODULE], ctx.words["plots"]["training"]
     near = pct(facts["near_min"], 0)
     val_loss_figure(
