@@ -126,11 +126,8 @@ def test_the_dry_run_prints_the_plan_and_trains_nothing(project, capsys):
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].split() == ["run", "role", "epochs", "minutes"]
-    names = [line.split()[0] for line in lines[1:-2]]
+    names = [line.split()[0] for line in lines[1:-1]]
     assert names[0] == "cnn" and "dnn" in names and len(names) == 6
-    assert lines[-2].startswith("total: 6 runs to train")
-    # what the budget buys q3: its cells' epochs, the length that holds, the budget that gives it
-    assert re.match(
-        r"q3: each cell \d+ epochs .*holds from 3 epochs .*--budget \S+ gives", lines[-1]
-    )
+    # tiny's q3 length that holds is not measured: no q3 line (tests/test_plan.py has one)
+    assert lines[-1].startswith("total: 6 runs to train")
     assert not list((project / "runs").glob("[0-9a-f]*"))

@@ -165,14 +165,11 @@ def _budget(run: Run, runs: int, holds: int) -> dict[str, Any] | None:
     facts = budget_facts(run)
     if not facts:
         return None
-    per_epoch = run.metrics["seconds_per_epoch"] / (facts["share"] * TRAINING_SHARE)
-    return {
-        **facts,
-        "role_share": facts["share"] * runs,
-        "holds_epochs": holds,
-        "holds": facts["epochs"] >= holds,
-        "holds_text": budget_text(holds * per_epoch),
-    }
+    facts = {**facts, "role_share": facts["share"] * runs, "holds_epochs": holds}
+    if holds:  # 0: not measured for this profile
+        per_epoch = run.metrics["seconds_per_epoch"] / (facts["share"] * TRAINING_SHARE)
+        facts |= {"holds": facts["epochs"] >= holds, "holds_text": budget_text(holds * per_epoch)}
+    return facts
 
 
 def twin_facts(grid: Grid, width: float) -> dict[str, Any] | None:
