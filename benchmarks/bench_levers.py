@@ -25,15 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/fer2013/train.csv.gz"
-# An ordinary laptop: no AVX-512, no bf16, two threads (issue 23).
-LAPTOP = {
-    "ONEDNN_MAX_CPU_ISA": "AVX2",
-    "REPORTGEN_PRECISION": "float32",
-    "TF_NUM_INTRAOP_THREADS": "2",
-    "TF_NUM_INTEROP_THREADS": "2",
-    "OMP_NUM_THREADS": "2",
-}
+from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP
+
 # Model designs: convs per block (at 24, 12, 6 px after the space-to-depth stem), filters,
 # separable convolutions after a block's first, and the dense layer.
 DESIGNS = {

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_levers import DEFAULT_DATA, LAPTOP
+from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP
 
 CELLS = ((False, False), (False, True), (True, False), (True, True))  # (normalize, augment)
 
