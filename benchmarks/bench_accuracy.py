@@ -3,6 +3,12 @@
 recipe's CNN took, measured in the same run on the same hold-out.
 
     python benchmarks/bench_accuracy.py --budget 45m [--data train.csv.gz] [--profile full]
+        [--laptop] [--no-baseline]
+
+--laptop: an ordinary laptop on any machine (issue 23): ONEDNN_MAX_CPU_ISA=AVX2 (no AVX-512,
+no AMX), float32 (REPORTGEN_PRECISION) and 2 threads (TF_NUM_INTRAOP_THREADS,
+TF_NUM_INTEROP_THREADS, OMP_NUM_THREADS), set for both phases and printed first.
+--no-baseline: phase 1 alone (when the machine's time is short).
 
 1. Trains every run the report needs within the budget (a fresh project under /tmp, or the
    project given with --project, whose cached runs are read back), and prints the plan's
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -36,6 +43,14 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/data/fer2
 # The full profile's recipe before this benchmark's levers were measured (issue 16).
 TODAY = {"batch_size": 128, "learning_rate": 3e-3}
 TODAY_MODEL = {"filters": (32, 64, 128), "dense_units": 256}
+# An ordinary laptop: no AVX-512, no bf16, two threads (issue 23).
+LAPTOP = {
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "REPORTGEN_PRECISION": "float32",
+    "TF_NUM_INTRAOP_THREADS": "2",
+    "TF_NUM_INTEROP_THREADS": "2",
+    "OMP_NUM_THREADS": "2",
+}
 
 
 def peak_rss_mib() -> float:
@@ -53,6 +68,8 @@ def project(args: argparse.Namespace, root: Path):
 def run_figures(run) -> dict:
     m = run.metrics
     return {
+        "cpu_per_epoch": m.get("cpu_seconds", 0.0) / m["epochs_run"],
+        "se": math.sqrt(m["val_accuracy"] * (1 - m["val_accuracy"]) / m["n_val"]),
         "epochs": m["epochs_run"],
         "planned_epochs": m.get("planned_epochs"),
         "train_seconds": m["train_seconds"],
@@ -84,6 +101,11 @@ def phase_recipe(args: argparse.Namespace) -> dict:
     return {
         **run_figures(cnn),
         "runs": {r.spec.name: r.metrics["epochs_run"] for r in runs.values()},
+        "val_accuracy_of": {r.spec.name: r.metrics["val_accuracy"] for r in runs.values()},
+        "cpu_per_epoch_of": {
+            r.spec.name: r.metrics.get("cpu_seconds", 0.0) / r.metrics["epochs_run"]
+            for r in runs.values()
+        },
         "cached": cached,
         "plan_seconds": wall,
         "plan_cpu_per_wall": (time.process_time() - cpu) / wall,
@@ -145,11 +167,14 @@ def today_loop(spec, data) -> dict:
             model.save(Path(tmp) / "checkpoint.keras")
     wall = time.perf_counter() - start
     pred = predict_probs(model, data.train.images[va], tta_flip=spec.tta_flip)
+    accuracy = float((pred.argmax(1) == data.train.labels[va]).mean())
     return {
         "epochs": spec.epochs,
         "train_seconds": wall,
         "cpu_per_wall": (time.process_time() - cpu) / wall,
-        "val_accuracy": float((pred.argmax(1) == data.train.labels[va]).mean()),
+        "cpu_per_epoch": (time.process_time() - cpu) / spec.epochs,
+        "val_accuracy": accuracy,
+        "se": math.sqrt(accuracy * (1 - accuracy) / len(va)),
         "images_per_second": spec.epochs * len(y) / wall,
     }
 
@@ -165,7 +190,7 @@ def child(phase: str, args: argparse.Namespace, extra: list[str]) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def report(recipe: dict, base: dict, args: argparse.Namespace) -> None:
+def report(recipe: dict, base: dict | None, args: argparse.Namespace) -> None:
     from reportgen.runs.plan import TRAINING_SHARE
 
     budget, share = recipe["budget_seconds"], TRAINING_SHARE * recipe["budget_seconds"]
@@ -185,20 +210,23 @@ def report(recipe: dict, base: dict, args: argparse.Namespace) -> None:
             f"{recipe['plan_seconds'] / budget:.1%} of the budget; CPU/wall "
             f"{recipe['plan_cpu_per_wall']:.2f}; {recipe['cached']} runs were cached"
         )
-    rows = [("recipe CNN (budget plan)", recipe), ("today's full recipe CNN", base)]
-    head = f"{'':26s} {'epochs':>6s} {'minutes':>7s} {'val acc':>7s} {'img/s':>6s}"
-    print(head + f" {'CPU/wall':>8s} {'RSS MiB':>7s}")
+    rows = [("recipe CNN (budget plan)", recipe)]
+    rows += [("today's full recipe CNN", base)] if base else []
+    head = f"{'':26s} {'epochs':>6s} {'minutes':>7s} {'val acc':>7s} {'SE':>6s} {'img/s':>6s}"
+    print(head + f" {'CPU/wall':>8s} {'CPU s/ep':>8s} {'RSS MiB':>7s}")
     for name, r in rows:
         print(
             f"{name:26s} {r['epochs']:6d} {r['train_seconds'] / 60:7.1f} "
-            f"{r['val_accuracy']:7.4f} {r['images_per_second']:6.0f} "
-            f"{r['cpu_per_wall']:8.2f} {r['peak_rss_mib']:7.0f}"
+            f"{r['val_accuracy']:7.4f} {r['se']:6.4f} {r['images_per_second']:6.0f} "
+            f"{r['cpu_per_wall']:8.2f} {r['cpu_per_epoch']:8.1f} {r['peak_rss_mib']:7.0f}"
         )
     print(
         f"recipe CNN: {recipe['params']:,} parameters; without flip TTA "
         f"{recipe['val_accuracy_plain']:.4f}; first planned {recipe['planned_epochs']} epochs"
     )
-    print(f"accuracy gain at equal wall time: {recipe['val_accuracy'] - base['val_accuracy']:+.4f}")
+    if base:
+        gain = recipe["val_accuracy"] - base["val_accuracy"]
+        print(f"accuracy gain at equal wall time: {gain:+.4f}")
 
 
 def main() -> None:
@@ -210,13 +238,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--progress", action="store_true", help="show training progress")
     parser.add_argument("--project", help="a project folder whose runs/ to use (and fill)")
+    parser.add_argument("--laptop", action="store_true", help="AVX2, float32, 2 threads")
+    parser.add_argument("--no-baseline", action="store_true", help="phase 1 alone")
     args = parser.parse_args()
+    if args.laptop and not args.phase:
+        os.environ.update(LAPTOP)
+        print("laptop setting: " + " ".join(f"{k}={v}" for k, v in LAPTOP.items()), flush=True)
     if args.phase:
         result = phase_recipe(args) if args.phase == "recipe" else phase_baseline(args)
         print(json.dumps(result))
         return
     recipe = child("recipe", args, [])
-    base = child("baseline", args, ["--seconds", str(recipe["train_seconds"])])
+    print(json.dumps(recipe), flush=True)
+    base = None
+    if not args.no_baseline:
+        base = child("baseline", args, ["--seconds", str(recipe["train_seconds"])])
+        print(json.dumps(base), flush=True)
     report(recipe, base, args)
 
 

@@ -91,3 +91,20 @@ def test_the_report_says_what_the_budget_gave_and_what_a_longer_one_would():
     # that is 43.6, so 43 whole epochs.
     assert facts["longer_epochs"] == 43
     assert budget_facts(SimpleNamespace(metrics={**metrics, "budget": None})) is None
+
+
+def test_the_schedule_in_the_graph_is_the_pure_one_at_any_length():
+    import numpy as np
+
+    from reportgen.runs.loop import RunSchedule
+
+    peak, warmup = 0.01, 10
+    schedule = RunSchedule(peak, warmup, 100)
+    for total in (100, 40, 250):  # re-planned: only the variable changes
+        schedule.set_total(total)
+        steps = np.arange(0, total + 1)
+        graph = np.asarray(schedule(steps))
+        pure = [learning_rate(int(s), peak, warmup, total) for s in steps]
+        np.testing.assert_allclose(graph, pure, rtol=1e-5, atol=1e-9)
+    assert RunSchedule.from_config(schedule.get_config()).get_config()["total_steps"] == 250
+    assert float(np.asarray(RunSchedule(peak, 0, 50, "constant")(7))) == pytest.approx(peak)

@@ -21,6 +21,7 @@ from reportgen.runs.plan import (
 )
 from reportgen.runs.spec import AugmentSpec
 from reportgen.runs.store import RunStore
+from reportgen.settings.durations import parse_budget
 from tests.helpers import random_dataset, tiny_spec
 
 SHARES = {"cnn": 0.6, "dnn": 0.06, "ablation": 0.34}
@@ -263,3 +264,29 @@ def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
     train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
     last = report.lines[-1]
     assert last.startswith("training took 43 min of --budget 45m (") and "43 min it leaves" in last
+
+
+@pytest.mark.parametrize("holds", [2, 100])
+def test_the_log_says_first_what_the_budget_buys_q3(tmp_path, holds):
+    """Before any training: each run's epochs, q3's cells' epochs, whether they reach the
+    length their comparison needs, and the budget that gives it on this machine."""
+
+    class Logged(Reporter):
+        def __init__(self):
+            self.lines = []
+
+        def log(self, message):
+            self.lines.append(message)
+
+    clock, report = FakeClock(), Logged()
+    specs = {s.name: s for s in report_specs().values()}
+    budget = Budget(2700.0, "45m", SHARES, ablation_holds=holds)
+    train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
+    plan = next(i for i, line in enumerate(report.lines) if line.startswith("plan for"))
+    head, q3 = report.lines[plan], report.lines[plan + 1]
+    assert head.startswith("plan for --budget 45m on this machine (epochs): cnn ")
+    assert "q3's 4 cells " in head and "dnn " in head
+    assert q3.startswith("q3: each cell ") and f"holds from {holds} epochs" in q3
+    assert ("(enough)" in q3) == (holds == 2)
+    need = parse_budget(q3.rsplit("--budget ", 1)[1].split()[0])
+    assert (need > 2700.0) == (holds == 100)

@@ -84,3 +84,27 @@ def test_the_code_is_written_out_the_same_on_every_python():
         "annotation=Name(id='int', ctx=Load()))]), body=[Return(value=BinOp(left=Name(id='x', "
         "ctx=Load()), op=Add(), right=Constant(value=1)))], returns=Name(id='int', ctx=Load()))])"
     )
+
+
+def test_q3_trains_a_cheaper_twin_of_the_cnn_with_the_same_recipe():
+    from reportgen.questions.shared_runs import ablation_runs, cnn_run
+    from reportgen.runs.spec import twin
+    from reportgen.settings.config import load_config
+    from reportgen.settings.profiles import get_profile
+
+    full = get_profile("full")
+    config = load_config(Path("/nonexistent-project"), {"profile": "full"})
+    cnn = cnn_run(full, config)
+    cells = ablation_runs(full, config)
+    assert full.ablation_width == 0.5 and full.ablation_holds_epochs > 0
+    for cell in cells.values():
+        assert cell.model.filters == tuple(f // 2 for f in cnn.model.filters)
+        assert cell.model.dense_units == cnn.model.dense_units // 2
+        assert cell.with_(
+            model=cnn.model, name="cnn", role="cnn", epochs=cnn.epochs
+        ).key_dict() in (
+            cnn.with_(normalize=n, augment=a).key_dict()
+            for n in (False, True)
+            for a in (None, cnn.augment)
+        )  # the same recipe: only the model differs from the CNN's
+    assert twin(cnn.model, 1.0) is cnn.model

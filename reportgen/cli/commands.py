@@ -174,7 +174,7 @@ def _print_plan(project: Project, specs: dict, budget, args: argparse.Namespace)
         planner = make_planner(project.store, project.data, specs, budget, report)
     keys = [k for k in specs if k in planner.specs]
     if keys:
-        for line in describe(planner.plan(keys, budget.seconds)):
+        for line in describe(planner.plan(keys, budget.seconds), planner):
             print(line)
     if cached:
         print(f"cached, reused whatever the budget: {', '.join(cached)}")

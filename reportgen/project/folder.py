@@ -54,7 +54,8 @@ class Project:
         from reportgen.settings.durations import parse_budget
 
         text = self.config.training.budget
-        return Budget(parse_budget(text), text, self.profile.shares)
+        profile = self.profile
+        return Budget(parse_budget(text), text, profile.shares, profile.ablation_holds_epochs)
 
     def train(self, specs: dict[str, RunSpec], report, budget=None):  # -> dict[str, Run]
         """The runs of specs by key: cached ones read, the others trained within the budget

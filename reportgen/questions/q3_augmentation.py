@@ -33,10 +33,16 @@ from reportgen.render.blocks import Figure, Section, Table, Text
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.settings.config import Config
+from reportgen.settings.durations import budget_text
 from reportgen.settings.profiles import Profile
+from reportgen.settings.recipe import TRAINING_SHARE
 from reportgen.words.text import Words, num, pct
 
 MODULE = "q3_augmentation"
+# The length of the cells whose verdicts a budget's shorter cells are checked against: q3 was
+# measured once at 30 epochs a cell on the course's data (issue 23), and profiles.toml's
+# ablation_holds_epochs is the shortest length measured to reach the same verdicts.
+REFERENCE_EPOCHS = 30
 TITLE = "Normalization and augmentation: a 2x2 ablation"
 
 
@@ -45,10 +51,15 @@ def runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
 
 
 def params(profile: Profile, config: Config) -> dict[str, Any]:
-    return {"seeds": list(profile.seeds), "own": own_model_params(config)}
+    return {
+        "seeds": list(profile.seeds),
+        "own": own_model_params(config),
+        "width": profile.ablation_width,
+        "holds_epochs": profile.ablation_holds_epochs,
+    }
 
 
-def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
+def method_facts(grid: Grid, train_images: np.ndarray, width: float, holds: int) -> dict[str, Any]:
     """The normalization's statistics and the augmentation's parameters, as trained."""
     norm_run = grid[(True, False)][0]
     stats = normalization_stats(norm_run, train_images)
@@ -65,17 +76,48 @@ def method_facts(grid: Grid, train_images: np.ndarray) -> dict[str, Any]:
             np.mean([r.metrics["train_seconds"] for g in grid.values() for r in g])
         ),
         "hardware": dict(norm_run.metrics["hardware"]),
-        "budget": _budget(norm_run, sum(len(g) for g in grid.values())),
+        "budget": _budget(norm_run, sum(len(g) for g in grid.values()), holds),
+        "holds_epochs": holds,
+        "twin": twin_facts(grid, width),
     }
 
 
-def _budget(run: Run, runs: int) -> dict[str, Any] | None:
-    """The budget's facts of one cell, with the share of all of q3's runs together."""
+def _budget(run: Run, runs: int, holds: int) -> dict[str, Any] | None:
+    """The budget's facts of one cell, with the share of all of q3's runs together, and the
+    budget that would give each cell the `holds` epochs its comparison needs."""
     facts = budget_facts(run)
-    return facts and {**facts, "role_share": facts["share"] * runs}
+    if not facts:
+        return None
+    facts = {
+        **facts,
+        "role_share": facts["share"] * runs,
+        "holds_epochs": holds,
+        "reference_epochs": REFERENCE_EPOCHS,
+    }
+    if holds:  # 0: not measured for this profile
+        per_epoch = run.metrics["seconds_per_epoch"] / (facts["share"] * TRAINING_SHARE)
+        facts |= {"holds": facts["epochs"] >= holds, "holds_text": budget_text(holds * per_epoch)}
+    return facts
 
 
-def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> dict[str, Any]:
+def twin_facts(grid: Grid, width: float) -> dict[str, Any] | None:
+    """What the cells trained when it is the CNN's twin (None when it is the CNN itself):
+    the width, its conv filters, dense units and parameters."""
+    model = grid[(True, True)][0].spec.model
+    if width == 1.0 or model.user is not None:
+        return None
+    params = grid[(True, True)][0].metrics["params"]["total"]
+    return {
+        "width": width,
+        "filters": list(model.filters),
+        "dense_units": model.dense_units,
+        "params": int(params),
+    }
+
+
+def ablation_facts(
+    grid: Grid, seeds: list[int], train_images: np.ndarray, width: float = 1.0, holds: int = 0
+) -> dict[str, Any]:
     names = {(n, a): [ablation_name(n, a, s) for s in seeds] for n, a in SWITCHES}
     cells = cell_facts(grid, names)
     effects = effect_facts(cells, len(seeds))
@@ -95,7 +137,7 @@ def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> di
         "normalization": effects["normalization"],
         "augmentation": effects["augmentation"],
         "best_cell": {k: best[k] for k in ("normalize", "augment", "mean")},
-        "methods": method_facts(grid, train_images),
+        "methods": method_facts(grid, train_images, width, holds),
         **curve_facts(grid, seeds[0]),
     }
 
@@ -103,7 +145,9 @@ def ablation_facts(grid: Grid, seeds: list[int], train_images: np.ndarray) -> di
 def measure(ctx: Context) -> Measured:
     seeds = list(ctx.params["seeds"])
     grid = {(n, a): [ctx.runs[ablation_name(n, a, s)] for s in seeds] for n, a in SWITCHES}
-    facts = {**ablation_facts(grid, seeds, ctx.data.train.images), "own": ctx.params["own"]}
+    p = ctx.params
+    facts = ablation_facts(grid, seeds, ctx.data.train.images, p["width"], p["holds_epochs"])
+    facts["own"] = p["own"]
     return Measured(MODULE, facts, ablation_verdicts(facts))
 
 

@@ -1,6 +1,7 @@
 """The runs the modules share, defined once: q1, q4..q8 read the same CNN run, q2 its matched
-DNN, and q3 its normalization x augmentation grid (the same CNN and recipe, in runs of its own:
-a --budget gives them less time than the main CNN).
+DNN, and q3 its normalization x augmentation grid (in runs of its own, the same recipe on a
+cheaper twin of the CNN: fewer channels, profile.ablation_width, so that a --budget gives each
+cell enough epochs for the comparison to hold).
 
 With --model, the CNN is the student's own: a .py architecture is trained here like
 reportgen's CNN; a trained .keras model is the CNN run itself (imported, nothing trained:
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.runs.own import OwnModel, own_model
-from reportgen.runs.spec import RunSpec, base_run
+from reportgen.runs.spec import RunSpec, base_run, twin
 from reportgen.settings.config import Config
 from reportgen.settings.profiles import Profile
 
@@ -70,14 +71,15 @@ def ablation_name(normalize: bool, augment: bool, seed: int) -> str:
 
 
 def ablation_runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
-    """The 2x2 grid (normalization on/off x augmentation on/off), once per profile seed."""
+    """The 2x2 grid (normalization on/off x augmentation on/off), once per profile seed: the
+    profile's CNN's twin at profile.ablation_width (the student's architecture as it is)."""
     runs = {}
     user = architecture(config)
     for seed in profile.seeds:
         for normalize in (False, True):
             for augment in (False, True):
                 name = ablation_name(normalize, augment, seed)
-                runs[name] = base_run(
+                spec = base_run(
                     name,
                     profile,
                     role="ablation",
@@ -87,6 +89,7 @@ def ablation_runs(profile: Profile, config: Config) -> dict[str, RunSpec]:
                     val_fraction=config.data.val_fraction,
                     user=user,
                 )
+                runs[name] = spec.with_(model=twin(spec.model, profile.ablation_width))
     return runs
 
 

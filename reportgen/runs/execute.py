@@ -28,7 +28,7 @@ from reportgen.runs.probe import Measure, measure, measure_all, speed_signature
 from reportgen.runs.run import Run
 from reportgen.runs.spec import RunSpec
 from reportgen.runs.store import RunStore
-from reportgen.settings.durations import format_duration
+from reportgen.settings.durations import budget_text, format_duration
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Budget:
     seconds: float
     text: str  # as the user wrote it, for messages
     role_shares: Mapping[str, float]  # the profile's shares
+    ablation_holds: int = 0  # the epochs a q3 cell needs for its comparison to hold (0: unsaid)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def check_own_models(specs: Mapping[str, RunSpec]) -> None:
             check_user_model(user)
 
 
-def describe(plan: Plan) -> list[str]:
-    """The plan as lines for people (`train --dry-run`)."""
+def describe(plan: Plan, planner: Planner | None = None) -> list[str]:
+    """The plan as lines for people (`train --dry-run`), with what it buys q3 (planner)."""
     lines = [f"{'run':32s} {'role':9s} {'epochs':>6s} {'minutes':>8s}"]
     for r in plan.runs:
         lines.append(f"{r.spec.name:32s} {r.spec.role:9s} {r.spec.epochs:6d} {r.seconds / 60:8.1f}")
@@ -145,7 +146,36 @@ def describe(plan: Plan) -> list[str]:
         f"total: {len(plan.runs)} runs to train, about {format_duration(plan.seconds)}, "
         f"within a budget of {format_duration(plan.budget)}"
     )
-    return lines
+    return lines + (ablation_lines(plan, planner) if planner is not None else [])
+
+
+def plan_lines(plan: Plan, planner: Planner) -> list[str]:
+    """What the budget buys, before any training (the build's log): each run's epochs, and
+    whether q3's cells reach the length their comparison needs."""
+    cnn = [f"{r.spec.name} {r.spec.epochs}" for r in plan.runs if r.spec.role != "ablation"]
+    cells = [r for r in plan.runs if r.spec.role == "ablation"]
+    if cells:
+        cnn.append(f"q3's {len(cells)} cells {cells[0].spec.epochs} each")
+    head = f"plan for --budget {planner.budget.text} on this machine (epochs): " + ", ".join(cnn)
+    return [head, *ablation_lines(plan, planner)]
+
+
+def ablation_lines(plan: Plan, planner: Planner) -> list[str]:
+    """q3's cells: the epochs their comparison needs, whether the plan gives them, and the
+    budget that does on this machine."""
+    holds = planner.budget.ablation_holds
+    cells = [r.key for r in plan.runs if r.spec.role == "ablation"]
+    if not cells or not holds:
+        return []
+    costs, shares = planner.costs, planner.shares
+    need = holds * sum(costs[k].epoch for k in cells) + sum(costs[k].fixed for k in cells)
+    enough = budget_text(need / (sum(shares[k] for k in cells) * TRAINING_SHARE))
+    epochs = plan.epochs(cells[0])
+    verdict = "enough" if epochs >= holds else "too few: its verdicts may not hold"
+    return [
+        f"q3: each cell {epochs} epochs ({verdict}); its comparison holds from {holds} epochs "
+        f"a cell (measured on the course's data), which --budget {enough} gives here"
+    ]
 
 
 def train_runs(
@@ -172,7 +202,8 @@ def train_runs(
         return runs | train_in_turn(store, data, {k: specs[k] for k in todo}, report)
     planner = make_planner(store, data, specs, budget, report, measure_one)
     plan = planner.plan(todo, TRAINING_SHARE * budget.seconds - (clock() - start))
-    report.log("plan: " + ", ".join(f"{r.spec.name} {r.spec.epochs} epochs" for r in plan.runs))
+    for line in plan_lines(plan, planner):
+        report.log(line)
     pacer = Pacer(planner, clock() + plan.envelope, clock)
     runs |= _train_plan(store, data, report, pacer, plan)
     report.log(spent_line(clock() - start, budget))

@@ -1,17 +1,21 @@
 """The epochs of one run: a single model.fit over the whole schedule, steered by a callback.
 
-Before each step the callback sets the learning rate from the schedule of the run's current
-length (runs/schedule.py). After each epoch it records the history, has the checkpoint
-saved (on_epoch: the store's Checkpoint) and, under a budget, asks the planner how many
-epochs the run should have now that its epochs have been timed; the decay is laid out again
-for that length, and fit stops when the run reaches it. One fit for all epochs, not one per
-epoch: Keras builds its iterators and callbacks once.
+The learning rate is computed in the graph, at every step, from the optimizer's step count
+and the run's length in steps, which is a variable (RunSchedule: runs/schedule.py's
+function, as TensorFlow ops). After each epoch the callback records the history, has the
+checkpoint saved (on_epoch: the store's Checkpoint) and, under a budget, asks the planner
+how many epochs the run should have now that its epochs have been timed; it sets the
+length variable to that, so the decay is laid out again without any Python between the
+steps, and fit stops when the run reaches it. One fit for all epochs, not one per epoch:
+Keras builds its iterators and callbacks once. The progress bar moves once per step from
+a callback Keras calls asynchronously (it does not wait for the step).
 
 Imported only to train: it imports Keras.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,12 +25,54 @@ import keras
 from reportgen.progress import Reporter
 from reportgen.runs.schedule import learning_rate
 from reportgen.runs.spec import RunSpec
+from reportgen.settings.recipe import WARMUP_START
 
 # Under a budget: (epochs done, the seconds each took) -> how many epochs the run should have
 # (more than it has done: runs/plan.Pace.replan).
 Replan = Callable[[int, Sequence[float]], int]
 
 NO_LIMIT = 1_000_000  # fit's epoch bound; the callback stops the run at its planned length
+
+
+@keras.saving.register_keras_serializable(package="reportgen")
+class RunSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """runs/schedule.learning_rate in the graph: a warm-up of warmup_steps, then a cosine to
+    zero at total_steps, which is a variable (set_total: the run re-planned). Saved with the
+    checkpoint's optimizer (get_config), so a resumed run goes on with its schedule."""
+
+    def __init__(self, peak: float, warmup_steps: int, total_steps: int, kind: str = "cosine"):
+        self.peak, self.warmup, self.kind = float(peak), int(warmup_steps), kind
+        self.total = keras.Variable(float(total_steps), dtype="float32", trainable=False)
+
+    def set_total(self, total_steps: int) -> None:
+        self.total.assign(float(total_steps))
+
+    def __call__(self, step: Any) -> Any:
+        ops = keras.ops
+        step = ops.cast(step, "float32")
+        if self.kind == "constant":
+            return ops.ones_like(step) * self.peak
+        # As in schedule.learning_rate: a run re-planned shorter than its warm-up decays in
+        # its last step.
+        warmup = ops.minimum(float(self.warmup), ops.maximum(self.total - 1.0, 0.0))
+        warm = self.peak * (WARMUP_START + (1.0 - WARMUP_START) * step / ops.maximum(1.0, warmup))
+        decay = ops.maximum(1.0, self.total - warmup)
+        progress = ops.minimum(1.0, (step - warmup) / decay)
+        cosine = self.peak * 0.5 * (1.0 + ops.cos(math.pi * progress))
+        return ops.where(step < warmup, warm, cosine)
+
+    def get_config(self) -> dict[str, Any]:
+        total = round(float(keras.ops.convert_to_numpy(self.total)))
+        return {"peak": self.peak, "warmup_steps": self.warmup, "total_steps": total,
+                "kind": self.kind}  # fmt: skip
+
+
+def run_schedule(optimizer: Any) -> RunSchedule:
+    """The optimizer's RunSchedule (Keras keeps it in a private attribute, with no getter)."""
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if not isinstance(schedule, RunSchedule):
+        raise TypeError(f"the optimizer's learning rate is not a RunSchedule: {schedule!r}")
+    return schedule
 
 
 class EpochLoop(keras.callbacks.Callback):
@@ -47,6 +93,11 @@ class EpochLoop(keras.callbacks.Callback):
         self.spec, self.state, self.steps = spec, state, steps
         self.on_epoch, self.replan, self.on_step = on_epoch, replan, on_step
         self.mark = self.cpu_mark = 0.0
+        self.async_safe = True  # on_train_batch_end only moves the progress bar
+
+    @property
+    def schedule(self) -> RunSchedule:
+        return run_schedule(self.model.optimizer)
 
     def rate(self, step: int) -> float:
         s = self.state
@@ -56,11 +107,8 @@ class EpochLoop(keras.callbacks.Callback):
         )
 
     def on_train_begin(self, logs: Any = None) -> None:
+        self.schedule.set_total(self.state["epochs"] * self.steps)
         self.mark, self.cpu_mark = time.perf_counter(), time.process_time()
-
-    def on_train_batch_begin(self, batch: int, logs: Any = None) -> None:
-        step = self.state["epoch"] * self.steps + batch
-        self.model.optimizer.learning_rate.assign(self.rate(step))
 
     def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
         if self.on_step is not None:
@@ -79,6 +127,7 @@ class EpochLoop(keras.callbacks.Callback):
         s["epoch"] += 1
         if self.replan is not None and s["epoch"] < s["epochs"]:
             s["epochs"] = self.replan(s["epoch"], history["epoch_seconds"])
+            self.schedule.set_total(s["epochs"] * self.steps)
         history.setdefault("lr", []).append(self.rate(s["epoch"] * self.steps))
         self.mark, self.cpu_mark = now, cpu
         self.on_epoch(s)

@@ -134,6 +134,18 @@ def cnn_model(profile: Profile) -> ModelSpec:
     return ModelSpec(kind="cnn", **asdict(profile.model))
 
 
+def twin(model: ModelSpec, width: float) -> ModelSpec:
+    """The same CNN with its channels and dense units scaled by width (q3's cheaper twin:
+    the same layers and recipe at a fraction of the FLOPs); width 1 is the model itself."""
+    if width == 1.0 or model.user is not None:
+        return model
+    return replace(
+        model,
+        filters=tuple(max(1, round(f * width)) for f in model.filters),
+        dense_units=max(1, round(model.dense_units * width)),
+    )
+
+
 def profile_augment(profile: Profile) -> AugmentSpec:
     return AugmentSpec(**asdict(profile.augment))
 

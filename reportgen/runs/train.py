@@ -79,26 +79,32 @@ def held_out(spec: RunSpec, data: Dataset) -> HeldOut:
     return HeldOut(x_train, y_train, x_val, y_val, val_idx, mean, std)
 
 
-def compiled_model(spec: RunSpec, mean: float | None, std: float | None) -> Any:
-    """The spec's model, compiled with its optimizer and loss (the learning rate is set
-    before each step by the training loop, from runs/schedule.py)."""
+def compiled_model(spec: RunSpec, mean: float | None, std: float | None, steps: int = 1) -> Any:
+    """The spec's model, compiled with its optimizer and loss; the learning rate follows the
+    run's schedule in the graph (runs/loop.RunSchedule, laid out for spec.epochs of `steps`
+    steps; the training loop sets its length again when the run is re-planned)."""
     import keras
 
+    from reportgen.runs.loop import RunSchedule
     from reportgen.runs.models import build_model
 
+    total = spec.epochs * steps
+    schedule = RunSchedule(
+        spec.learning_rate, warmup_steps(spec.warmup_fraction, total), total, spec.schedule
+    )
     model = build_model(spec.model, mean, std)
     model.compile(
-        optimizer=optimizer(spec),
+        optimizer=optimizer(spec, schedule),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=spec.label_smoothing),
         metrics=["accuracy"],
     )
     return model
 
 
-def optimizer(spec: RunSpec) -> Any:
+def optimizer(spec: RunSpec, lr: Any) -> Any:
+    """spec's optimizer; lr: its learning rate (a number or a schedule)."""
     import keras
 
-    lr = spec.learning_rate
     if spec.optimizer == "adamw":
         return keras.optimizers.AdamW(learning_rate=lr, weight_decay=spec.weight_decay)
     if spec.optimizer == "sgd":
@@ -192,7 +198,8 @@ def _start_or_resume(
         state = None  # a checkpoint of another schedule: start again
     with strategy().scope():
         if state is None:
-            return compiled_model(spec, parts.mean, parts.std), new_state(spec, steps)
+            model = compiled_model(spec, parts.mean, parts.std, steps)
+            return model, new_state(spec, steps)
         model = keras.saving.load_model(checkpoint.model_path, safe_mode=True)
     state["resumed_at"].append(state["epoch"])
     report.log(f"{label}: resuming from the checkpoint of epoch {state['epoch']}")

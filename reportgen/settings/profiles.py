@@ -59,6 +59,11 @@ class Profile:
     name: str
     synthetic_images: int  # size of the embedded default data set
     seeds: tuple[int, ...]  # q3 trains each of its four runs once per seed
+    # q3's cells train a twin of the CNN: its channels and dense units times this (1: the CNN)
+    ablation_width: float
+    # the epochs a q3 cell needs for the grid's verdicts to be those of 30-epoch cells
+    # (measured on the course's data, issue 23); a budget that gives fewer says so
+    ablation_holds_epochs: int
     smoothgrad_samples: int
     lime_samples: int
     actmax_steps: int

@@ -1,0 +1,259 @@
+"""Levers of accuracy per FLOP, screened on the course's data (issue 23).
+
+    python benchmarks/bench_levers.py speed [--laptop] [--only NAME ...]
+    python benchmarks/bench_levers.py screen --design NAME --cpu-minutes M [--laptop]
+
+speed: seconds of CPU and of wall a training step, for each model design and for the
+training loop's two ways of setting the learning rate (a per-step Python callback, as
+before issue 23, and the schedule in the graph). screen: one design trained on the 10%
+stratified hold-out of train.csv (the project's split, seed 0) for as many epochs as fit in
+M minutes of this process's CPU time (planned again after every epoch from the CPU seconds
+the epochs took, through the training loop's own re-planning), then its validation
+accuracy with flip TTA, its standard error, and the accuracy of the weights averaged over
+the last epochs of the cosine (SWA). Each screen prints one JSON line; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP
+
+# Model designs: convs per block (at 24, 12, 6 px after the space-to-depth stem), filters,
+# separable convolutions after a block's first, and the dense layer.
+DESIGNS = {
+    "full": {"filters": (32, 64, 128), "convs": (2, 2, 2), "dense": 256},
+    "lite1": {"filters": (32, 64, 128), "convs": (1, 2, 2), "dense": 256},
+    "sep": {"filters": (32, 64, 128), "convs": (2, 2, 2), "dense": 256, "separable": True},
+    "twin16": {"filters": (16, 32, 64), "convs": (2, 2, 2), "dense": 128},
+    "twin24": {"filters": (24, 48, 96), "convs": (2, 2, 2), "dense": 192},
+    # Khaireddin & Chen 2021 (arXiv:2105.03588): SGD with Nesterov momentum was their best
+    # optimizer on FER2013 (lr 0.01 at batch 64: 0.02 at 128 here), with the same cosine
+    "sgd": {
+        "filters": (32, 64, 128),
+        "convs": (2, 2, 2),
+        "dense": 256,
+        "recipe": {"optimizer": "sgd", "learning_rate": 0.02, "weight_decay": 5e-3},
+    },
+}
+SWA_EPOCHS = (3, 5)  # the weights of the last n epochs, averaged
+
+
+def laptop_env() -> None:
+    os.environ.update(LAPTOP)
+
+
+def base_spec(design: str):
+    from reportgen.runs.spec import AugmentSpec, ModelSpec, RunSpec
+
+    d = DESIGNS[design]
+    model = ModelSpec(
+        kind="cnn", filters=d["filters"], convs_per_block=2, dense_units=d["dense"],
+        dropout=0.3, block_dropout=0.1, stem="s2d",
+    )  # fmt: skip
+    recipe = {"learning_rate": 3e-3, "weight_decay": 0.01, **d.get("recipe", {})}
+    return RunSpec(
+        name=design, role="cnn", model=model, normalize=True, augment=AugmentSpec(), epochs=1,
+        batch_size=128, **recipe,
+    )  # fmt: skip
+
+
+def build(design: str, mean: float, std: float):
+    """The design's Keras model (the profile's CNN layers, with the design's changes)."""
+    import keras
+
+    from reportgen.runs.models import _dense_block, _space_to_depth
+
+    d, spec = DESIGNS[design], base_spec(design).model
+    inputs = keras.Input((48, 48, 1))
+    x = keras.layers.Normalization(mean=mean, variance=std**2)(inputs)
+    x = _space_to_depth(x)
+    for b, (filters, convs) in enumerate(zip(d["filters"], d["convs"], strict=True), start=1):
+        for c in range(convs):
+            sep = d.get("separable") and c > 0
+            layer = keras.layers.SeparableConv2D if sep else keras.layers.Conv2D
+            x = layer(filters, 3, padding="same", use_bias=False)(x)
+            x = keras.layers.BatchNormalization()(x)
+            x = keras.layers.Activation("relu")(x)
+        x = keras.layers.MaxPooling2D(2)(x)
+        x = keras.layers.Dropout(0.1 * b / 3)(x)
+    x = _dense_block(spec, keras.layers.Flatten()(x), d["dense"], "fc1")
+    logits = keras.layers.Dense(7)(x)
+    return keras.Model(inputs, keras.layers.Activation("softmax", dtype="float32")(logits))
+
+
+def compiled(design: str, mean: float, std: float, total_steps: int):
+    import keras
+
+    from reportgen.runs.loop import RunSchedule
+    from reportgen.runs.schedule import warmup_steps
+    from reportgen.runs.train import optimizer
+
+    spec = base_spec(design)
+    model = build(design, mean, std)
+    schedule = RunSchedule(spec.learning_rate, warmup_steps(0.05, total_steps), total_steps)
+    model.compile(
+        optimizer=optimizer(spec, schedule),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=spec.label_smoothing),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def parts(data_path: str):
+    from reportgen.data.loader import load_dataset
+    from reportgen.runs.train import held_out
+
+    data = load_dataset(data_path)
+    return held_out(base_spec("full"), data)
+
+
+class PerStepRate:
+    """The loop before issue 23: the learning rate set from Python before every step."""
+
+    def __new__(cls, steps: int, total: int):
+        import keras
+
+        from reportgen.runs.schedule import learning_rate
+
+        class Callback(keras.callbacks.Callback):
+            def on_train_batch_begin(self, batch, logs=None):
+                rate = learning_rate(batch, 3e-3, round(0.05 * total), total)
+                self.model.optimizer.learning_rate.assign(rate)
+
+            def on_train_batch_end(self, batch, logs=None):
+                pass
+
+        return Callback()
+
+
+def speed_one(design: str, loop: str, p, steps: int) -> dict:
+    """CPU and wall seconds a training step (after tracing) of design with loop."""
+    import keras
+
+    from reportgen.runs.loop import EpochLoop
+    from reportgen.runs.pipeline import train_dataset
+
+    keras.utils.set_random_seed(0)
+    spec = base_spec(design)
+    ds = train_dataset(p.x_train, p.y_train, 128, spec.augment, 0).repeat()
+    if loop == "callback":
+        model = build(design, p.mean, p.std)
+        model.compile(optimizer=keras.optimizers.AdamW(3e-3, weight_decay=0.01),
+                      loss="categorical_crossentropy", metrics=["accuracy"])  # fmt: skip
+        callback = PerStepRate(steps, 10 * steps)
+    else:
+        model = compiled(design, p.mean, p.std, 10 * steps)
+        state = {"epochs": 10, "epoch": 0, "history": {}, "seconds": 0.0}
+        callback = EpochLoop(spec, state, steps, lambda s: None, None, lambda: None)
+        callback.on_epoch_end = lambda *a, **k: None  # no validation here
+    model.fit(ds, steps_per_epoch=5, epochs=1, verbose=0)  # tracing
+    t0, c0 = time.perf_counter(), time.process_time()
+    model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[callback])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"design": design, "loop": loop, "steps": steps, "wall_per_step": wall / steps,
+            "cpu_per_step": cpu / steps, "img_per_s": 128 * steps / wall}  # fmt: skip
+
+
+def speed(args: argparse.Namespace) -> None:
+    from reportgen.tfenv import tensorflow
+
+    tensorflow()
+    p = parts(args.data)
+    for item in args.only:
+        design, loop = item.split(":")
+        print(json.dumps(speed_one(design, loop, p, args.steps)), flush=True)
+
+
+def averaged(weights: list[list]) -> list:
+    import numpy as np
+
+    return [np.mean(ws, axis=0) for ws in zip(*weights, strict=True)]
+
+
+def accuracy(model, p) -> tuple[float, float, float]:
+    """Validation accuracy with flip TTA, its standard error, and without TTA."""
+    from reportgen.runs.pipeline import predict_probs
+
+    tta = float((predict_probs(model, p.x_val, tta_flip=True).argmax(1) == p.y_val).mean())
+    plain = float((predict_probs(model, p.x_val).argmax(1) == p.y_val).mean())
+    return tta, math.sqrt(tta * (1 - tta) / len(p.y_val)), plain
+
+
+def screen(args: argparse.Namespace) -> None:
+    import keras
+
+    from reportgen.progress import Reporter
+    from reportgen.runs.loop import fit_epochs
+    from reportgen.runs.pipeline import eval_dataset, train_dataset
+    from reportgen.runs.train import new_state, steps_per_epoch
+    from reportgen.tfenv import tensorflow
+
+    tensorflow()
+    p = parts(args.data)
+    spec = base_spec(args.design)
+    keras.utils.set_random_seed(0)
+    steps = steps_per_epoch(spec, len(p.y_train))
+    first = args.epochs or 8
+    model = compiled(args.design, p.mean, p.std, first * steps)
+    state = new_state(spec.with_(epochs=first), steps)
+    kept: list = []
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+
+    def keep(s: dict) -> None:
+        kept.append(model.get_weights())
+        del kept[: -max(SWA_EPOCHS)]
+
+    def replan(done: int, seconds) -> int:
+        per = (time.process_time() - cpu0) / done
+        return max(done + 1, math.floor(args.cpu_minutes * 60 / per)) if not args.epochs else first
+
+    datasets = (train_dataset(p.x_train, p.y_train, 128, spec.augment, 0),
+                eval_dataset(p.x_val, p.y_val, 256, one_hot=True))  # fmt: skip
+    fit_epochs(model, spec, state, datasets, steps, Reporter(), args.design, keep, replan)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    print(json.dumps(screen_figures(args, model, p, state, kept, cpu, wall)), flush=True)
+
+
+def screen_figures(args, model, p, state, kept, cpu, wall) -> dict:
+    tta, se, plain = accuracy(model, p)
+    out = {"design": args.design, "epochs": state["epoch"], "val_tta": tta, "se": se,
+           "val_plain": plain, "cpu_s": cpu, "wall_s": wall, "cpu_per_epoch": cpu / state["epoch"],
+           "img_per_s": len(p.y_train) * state["epoch"] / wall, "cpu_per_wall": cpu / wall,
+           "val_acc_by_epoch": state["history"]["val_accuracy"]}  # fmt: skip
+    last = model.get_weights()
+    for n in SWA_EPOCHS:
+        if len(kept) >= n:
+            model.set_weights(averaged(kept[-n:]))
+            out[f"swa{n}_tta"] = accuracy(model, p)[0]
+    model.set_weights(last)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("speed", "screen"))
+    parser.add_argument("--data", default=str(DEFAULT_DATA))
+    parser.add_argument("--laptop", action="store_true", help="AVX2, float32, 2 threads")
+    parser.add_argument("--only", nargs="*", default=["full:callback", "full:graph"])
+    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--design", default="full", choices=sorted(DESIGNS))
+    parser.add_argument("--cpu-minutes", type=float, default=10.0)
+    parser.add_argument("--epochs", type=int, default=0, help="a set length instead")
+    args = parser.parse_args()
+    if args.laptop:
+        laptop_env()
+        print(json.dumps({"laptop": LAPTOP}), flush=True)
+    speed(args) if args.what == "speed" else screen(args)
+
+
+if __name__ == "__main__":
+    main()
