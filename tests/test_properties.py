@@ -717,7 +717,7 @@ def _train_with_replans(epochs: int, steps: int, fraction: float, answers: list[
     """The real EpochLoop and Pace on a model that does not exist: each epoch ends, the
     plan answers the next length. (epochs run, the lengths planned, the rate after each
     epoch, the rates of every step of the final schedule, the warm-up's steps)."""
-    from reportgen.runs.loop import EpochLoop
+    from reportgen.runs.loop import EpochLoop, RunSchedule
     from reportgen.runs.plan import Pace
     from reportgen.runs.spec import RunSpec
 
@@ -728,7 +728,8 @@ def _train_with_replans(epochs: int, steps: int, fraction: float, answers: list[
     warmup = warmup_steps(fraction, epochs * steps)
     state = {"epochs": epochs, "epoch": 0, "history": {}, "seconds": 0.0, "warmup_steps": warmup}
     loop = EpochLoop(spec, state, steps, on_epoch=lambda s: None, replan=pace.replan)
-    model = SimpleNamespace(stop_training=False)
+    in_graph = RunSchedule(spec.learning_rate, warmup, epochs * steps)
+    model = SimpleNamespace(stop_training=False, optimizer=SimpleNamespace(_learning_rate=in_graph))
     loop.set_model(model)
     logs = {"loss": 1.0, "accuracy": 0.5, "val_loss": 1.0, "val_accuracy": 0.5}
     lengths = []
@@ -739,6 +740,8 @@ def _train_with_replans(epochs: int, steps: int, fraction: float, answers: list[
             break
     total = state["epochs"] * steps
     schedule = [loop.rate(s) for s in range(total + 1)]
+    # The schedule in the graph was laid out again with the plan: the same rates.
+    assert float(in_graph(total)) == pytest.approx(schedule[-1], abs=1e-7)
     return state["epoch"], lengths, state["history"]["lr"], schedule, warmup
 
 

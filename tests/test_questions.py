@@ -79,8 +79,13 @@ def test_each_module_needs_the_runs_its_section_reads(profile, tmp_path):
     for name, spec in grid.items():
         normalize, augment, seed = expected[name]
         assert (spec.normalize, spec.augment is not None, spec.seed) == (normalize, augment, seed)
-        assert (spec.role, spec.epochs, spec.model) == (
+        # q3 trains the CNN's twin: the same layers at the profile's ablation width.
+        assert (spec.role, spec.epochs, spec.model.kind) == (
             "ablation",
             prof.epochs["ablation"],
-            cnn.model,
+            "cnn",
         )
+        ratio = prof.ablation_width
+        assert tuple(spec.model.filters) == tuple(
+            max(1, round(f * ratio)) for f in cnn.model.filters
+        ), name
