@@ -250,19 +250,26 @@ def test_missing_cells_train_as_long_as_the_cached_ones(tmp_path):
     assert [(s.name, s.epochs) for s in store.trained] == [("abl2", 7), ("abl3", 7)]
 
 
-def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
-    class Logged(Reporter):
-        def __init__(self):
-            self.lines = []
+class Logged(Reporter):
+    """A reporter that keeps the log's lines."""
 
-        def log(self, message):
-            self.lines.append(message)
+    def __init__(self):
+        self.lines = []
 
+    def log(self, message):
+        self.lines.append(message)
+
+
+def logged_training(tmp_path, budget: Budget) -> list[str]:
+    """The log of the report's runs trained under the budget, on the fake clock."""
     clock, report = FakeClock(), Logged()
     specs = {s.name: s for s in report_specs().values()}
-    budget = Budget(2700.0, "45m", SHARES)
     train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
-    last = report.lines[-1]
+    return report.lines
+
+
+def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
+    last = logged_training(tmp_path, Budget(2700.0, "45m", SHARES))[-1]
     assert last.startswith("training took 43 min of --budget 45m (") and "43 min it leaves" in last
 
 
@@ -270,20 +277,9 @@ def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
 def test_the_log_says_first_what_the_budget_buys_q3(tmp_path, holds):
     """Before any training: each run's epochs, q3's cells' epochs, whether they reach the
     length their comparison needs, and the budget that gives it on this machine."""
-
-    class Logged(Reporter):
-        def __init__(self):
-            self.lines = []
-
-        def log(self, message):
-            self.lines.append(message)
-
-    clock, report = FakeClock(), Logged()
-    specs = {s.name: s for s in report_specs().values()}
-    budget = Budget(2700.0, "45m", SHARES, ablation_holds=holds)
-    train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
-    plan = next(i for i, line in enumerate(report.lines) if line.startswith("plan for"))
-    head, q3 = report.lines[plan], report.lines[plan + 1]
+    lines = logged_training(tmp_path, Budget(2700.0, "45m", SHARES, ablation_holds=holds))
+    plan = next(i for i, line in enumerate(lines) if line.startswith("plan for"))
+    head, q3 = lines[plan], lines[plan + 1]
     assert head.startswith("plan for --budget 45m on this machine (epochs): cnn ")
     assert "q3's 4 cells " in head and "dnn " in head
     assert q3.startswith("q3: each cell ") and f"holds from {holds} epochs" in q3

@@ -20,4 +20,4 @@ step --version
 step init --student-id R05942017 --profile tiny
 step doctor
 step build --profile tiny --quiet
-step check
+step check Report.pdf
