@@ -9,7 +9,7 @@ the plan must correct itself from the runs' own epochs).
 Prints, for each case, the share of the budget the training used (from the command's own
 log line, "training took ... (NN% of the ... it leaves for training)", and from the wall
 clock of the whole command, start-up and data included), the plan and the epochs each run
-got. Asserts nothing: the tests check the planner against a fake clock (tests/test_plan.py);
+got. Asserts nothing: the tests check the planner against a fake clock (tests/runs/test_plan.py);
 this shows what a real machine does with it.
 """
 

@@ -4,9 +4,9 @@ its mutants/ folder where it runs). Prints the score per module and every surviv
 with its diff. Not part of CI: it takes many minutes.
 
     nice -n 10 python benchmarks/bench_mutation.py [--workdir /tmp/reportgen-mutation]
-        [--max-children 1] [--without tests/test_mutation_kills.py] [--report-only]
+        [--max-children 1] [--without tests/runs/test_plan.py] [--report-only]
 
---without leaves test files out of the selection (the score before the tests that kill
+--without leaves test files (or node ids) out of the selection (the score without the tests that kill
 survivors); --report-only prints the results of an earlier run in --workdir.
 
 A module's score is the share of its mutants detected: killed by a test, or stopped by the

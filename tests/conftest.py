@@ -13,8 +13,8 @@ import pytest
 # would hide a check that CI promises (.ci/run, .github/workflows/ci.yml). Elsewhere (macOS,
 # Windows) a skip is reported as pytest reports it.
 EXPECTED_SKIPS: dict[str, set[str]] = {
-    "needs /dev/full": {"darwin", "win32"},  # tests/test_cli.py: no /dev/full there
-    "a system font covers U+13000": {"*"},  # tests/test_check.py: the machine's fonts decide
+    "needs /dev/full": {"darwin", "win32"},  # tests/cli/test_main.py: no /dev/full there
+    "a system font covers U+13000": {"*"},  # tests/render/test_check.py: the machine's fonts decide
 }
 STRICT_PLATFORMS = {"linux"}
 
@@ -54,6 +54,15 @@ def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(scope="module")
+def module_cache_dir(tmp_path_factory):
+    """cache_dir for what a module's tests share (one run, one build), set while they run."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("REPORTGEN_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

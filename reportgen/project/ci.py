@@ -20,7 +20,7 @@ PYTHON = "3.12"
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
 SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c # v6.0.0"
 UPLOAD_ARTIFACT = "actions/upload-artifact@330a01c490aca151604b8cf639adc76d48f6c5d4 # v5.0.0"
-# The steps the end-to-end test runs as written (tests/test_ci.py).
+# The steps the end-to-end test runs as written (tests/project/test_ci.py).
 BUILD_STEP = "Build Report.pdf from the committed runs (never trains)"
 CHECK_STEP = "Check Report.pdf"
 

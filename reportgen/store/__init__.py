@@ -13,6 +13,6 @@ each for one part of the disk:
 keys.py makes every content key (content_key) and digests the code a key covers. The rest of
 reportgen computes and hands these modules what to keep: training returns its model, arrays
 and metrics, a question its measurement and its presented section, rendering its PDF and
-HTML. files.py keeps the atomic helpers they use. tests/test_disk_owner.py checks that no
+HTML. files.py keeps the atomic helpers they use. tests/rules/test_disk_owner.py checks that no
 other module writes or deletes.
 """

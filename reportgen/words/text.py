@@ -9,7 +9,7 @@
 
 A new language is a new folder: no Python changes, and no code names a language. The prose
 templates only interpolate facts and choose sentences by them; every number they print comes
-from the facts (see tests/test_prose_numbers.py). Their output is Markdown (rendered with raw
+from the facts (see tests/rules/test_prose_numbers.py). Their output is Markdown (rendered with raw
 HTML disabled, so facts cannot inject markup).
 """
 
