@@ -175,9 +175,10 @@ def test_an_answer_without_front_matter_is_its_text(text):
     assert meta == {} and body == "\n".join(text.splitlines()).strip()
 
 
+# A value with " #" in it, or starting with "#", holds a comment (as in YAML): not a name list.
 COLLABORATORS = st.text(
     st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30
-).filter(lambda s: " #" not in s)
+).filter(lambda s: " #" not in s and not s.lstrip().startswith("#"))
 
 
 @QUICK
