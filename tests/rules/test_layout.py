@@ -84,7 +84,7 @@ def packages() -> set[str]:
     return {"" if f == "." else f for f in found}
 
 
-def test_files() -> list[Path]:
+def suite_files() -> list[Path]:
     return sorted(p for p in TESTS.rglob("test_*.py") if "__pycache__" not in p.parts)
 
 
@@ -93,7 +93,7 @@ def named_after(module: str) -> list[Path]:
     folder, _, name = module.rpartition("/")
     parent, _, sub = folder.rpartition("/")
     found = []
-    for test in test_files():
+    for test in suite_files():
         where = test.parent.relative_to(TESTS).as_posix().removeprefix(".")
         stem = test.stem.removeprefix("test_")
         if (where == folder and (stem == name or stem.startswith(f"{name}_"))) or (
@@ -137,7 +137,7 @@ def test_a_module_tested_elsewhere_is_named_where_it_is_tested():
 def test_every_test_file_is_named_after_what_it_tests():
     known = set(modules()) | packages()
     wrong = []
-    for test in test_files():
+    for test in suite_files():
         where = test.parent.relative_to(TESTS).as_posix().removeprefix(".")
         if where.split("/")[0] in CROSS_CUTTING:
             continue
