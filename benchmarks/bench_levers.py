@@ -1,16 +1,18 @@
 """Levers of accuracy per FLOP, screened on the course's data (issue 23).
 
     python benchmarks/bench_levers.py speed [--laptop] [--only NAME ...]
-    python benchmarks/bench_levers.py screen --design NAME --cpu-minutes M [--laptop]
+    python benchmarks/bench_levers.py screen --design NAME --minutes M [--clock cpu|wall]
+        [--laptop]
 
 speed: seconds of CPU and of wall a training step, for each model design and for the
 training loop's two ways of setting the learning rate (a per-step Python callback, as
 before issue 23, and the schedule in the graph). screen: one design trained on the 10%
 stratified hold-out of train.csv (the project's split, seed 0) for as many epochs as fit in
-M minutes of this process's CPU time (planned again after every epoch from the CPU seconds
-the epochs took, through the training loop's own re-planning), then its validation
-accuracy with flip TTA, its standard error, and the accuracy of the weights averaged over
-the last epochs of the cosine (SWA). Each screen prints one JSON line; nothing is asserted.
+M minutes of this process's CPU time, or of wall time with --clock wall (planned again
+after every epoch from the seconds the epochs took, through the training loop's own
+re-planning), then its validation accuracy with flip TTA, its standard error, and the
+accuracy of the weights averaged over the last epochs of the cosine (SWA). Each screen
+prints one JSON line; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ DESIGNS = {
         "dense": 256,
         "recipe": {"optimizer": "sgd", "learning_rate": 0.02, "weight_decay": 5e-3},
     },
+    # Progressive resizing (Howard's fast.ai DAWNBench recipe; Tan & Le 2021, EfficientNetV2,
+    # arXiv:2104.00298): the first half of the epochs on 32x32 images (44% of the FLOPs), the
+    # rest at 48x48. A flattened head fixes the input size, so both take a global-average head;
+    # "gap" is that model at 48x48 all along, to tell the head's effect from the resizing's.
+    "gap": {"filters": (32, 64, 128), "convs": (2, 2, 2), "dense": 256, "head": "gap"},
+    "prog": {
+        "filters": (32, 64, 128),
+        "convs": (2, 2, 2),
+        "dense": 256,
+        "head": "gap",
+        "progressive": {"size": 32, "until": 0.5},
+    },
 }
 SWA_EPOCHS = (3, 5)  # the weights of the last n epochs, averaged
 
@@ -73,9 +87,10 @@ def build(design: str, mean: float, std: float):
     from reportgen.runs.models import _dense_block, _space_to_depth
 
     d, spec = DESIGNS[design], base_spec(design).model
-    inputs = keras.Input((48, 48, 1))
+    gap = d.get("head") == "gap"
+    inputs = keras.Input((None, None, 1) if gap else (48, 48, 1))
     x = keras.layers.Normalization(mean=mean, variance=std**2)(inputs)
-    x = _space_to_depth(x)
+    x = keras.layers.Lambda(space_to_depth)(x) if gap else _space_to_depth(x)
     for b, (filters, convs) in enumerate(zip(d["filters"], d["convs"], strict=True), start=1):
         for c in range(convs):
             sep = d.get("separable") and c > 0
@@ -85,9 +100,17 @@ def build(design: str, mean: float, std: float):
             x = keras.layers.Activation("relu")(x)
         x = keras.layers.MaxPooling2D(2)(x)
         x = keras.layers.Dropout(0.1 * b / 3)(x)
-    x = _dense_block(spec, keras.layers.Flatten()(x), d["dense"], "fc1")
+    head = keras.layers.GlobalAveragePooling2D() if gap else keras.layers.Flatten()
+    x = _dense_block(spec, head(x), d["dense"], "fc1")
     logits = keras.layers.Dense(7)(x)
     return keras.Model(inputs, keras.layers.Activation("softmax", dtype="float32")(logits))
+
+
+def space_to_depth(x):
+    """The stem for any input size (the profile's reshapes fix it at 48x48)."""
+    from reportgen.tfenv import tensorflow
+
+    return tensorflow().nn.space_to_depth(x, 2)
 
 
 def compiled(design: str, mean: float, std: float, total_steps: int):
@@ -207,25 +230,72 @@ def screen(args: argparse.Namespace) -> None:
     state = new_state(spec.with_(epochs=first), steps)
     kept: list = []
     cpu0, wall0 = time.process_time(), time.perf_counter()
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    phases = Phases(DESIGNS[args.design].get("progressive"), clock)
 
     def keep(s: dict) -> None:
         kept.append(model.get_weights())
         del kept[: -max(SWA_EPOCHS)]
+        phases.epoch_done(s)
 
     def replan(done: int, seconds) -> int:
-        per = (time.process_time() - cpu0) / done
-        return max(done + 1, math.floor(args.cpu_minutes * 60 / per)) if not args.epochs else first
+        return phases.replan(done, args.minutes * 60) if not args.epochs else first
 
-    datasets = (train_dataset(p.x_train, p.y_train, 128, spec.augment, 0),
-                eval_dataset(p.x_val, p.y_val, 256, one_hot=True))  # fmt: skip
+    train = train_dataset(p.x_train, p.y_train, 128, spec.augment, 0)
+    datasets = (phases.resized(train), eval_dataset(p.x_val, p.y_val, 256, one_hot=True))
     fit_epochs(model, spec, state, datasets, steps, Reporter(), args.design, keep, replan)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    print(json.dumps(screen_figures(args, model, p, state, kept, cpu, wall)), flush=True)
+    print(json.dumps(screen_figures(args, model, p, state, kept, cpu, wall, phases)), flush=True)
 
 
-def screen_figures(args, model, p, state, kept, cpu, wall) -> dict:
+class Phases:
+    """The training images' size epoch by epoch: progressive = {"size", "until"} trains at
+    size until that fraction of the planned epochs, then at 48x48 (None: 48 all along). The
+    size is a variable the input pipeline reads; Keras makes a new iterator every epoch, so
+    a change made after an epoch holds for the whole next one. The planner counts each
+    phase at its own cost an epoch (before the first 48x48 epoch, the small one's scaled by
+    the pixels), so that the run ends on its budget."""
+
+    def __init__(self, progressive: dict | None, clock) -> None:
+        from reportgen.tfenv import tensorflow
+
+        self.tf, self.progressive, self.clock = tensorflow(), progressive, clock
+        self.size = self.tf.Variable(progressive["size"] if progressive else 48)
+        self.costs: dict[int, list[float]] = {}
+        self.mark = clock()
+
+    def resized(self, dataset):
+        if self.progressive is None:
+            return dataset
+        tf = self.tf
+        return dataset.map(lambda x, y: (tf.image.resize(x, (self.size, self.size)), y))
+
+    def record(self, done: int) -> None:
+        """The last epoch's cost, once (the loop re-plans before it calls on_epoch)."""
+        if sum(map(len, self.costs.values())) < done:
+            now, size = self.clock(), int(self.size.numpy())
+            self.costs.setdefault(size, []).append(now - self.mark)
+            self.mark = now
+
+    def epoch_done(self, state: dict) -> None:
+        self.record(state["epoch"])
+        if self.progressive and state["epoch"] >= self.progressive["until"] * state["epochs"]:
+            self.size.assign(48)
+
+    def replan(self, done: int, budget_seconds: float) -> int:
+        self.record(done)
+        mean = {size: sum(c) / len(c) for size, c in self.costs.items()}
+        big = mean.get(48) or next(iter(mean.values())) * (48 / next(iter(mean))) ** 2
+        small = mean.get(self.progressive["size"], big) if self.progressive else big
+        share = self.progressive["until"] if self.progressive else 0.0
+        n = math.floor(budget_seconds / (share * small + (1 - share) * big))
+        return max(done + 1, n)
+
+
+def screen_figures(args, model, p, state, kept, cpu, wall, phases) -> dict:
     tta, se, plain = accuracy(model, p)
-    out = {"design": args.design, "epochs": state["epoch"], "val_tta": tta, "se": se,
+    out = {"design": args.design, "clock": args.clock, "minutes": args.minutes,
+           "epoch_seconds_by_size": {size: sum(c) / len(c) for size, c in phases.costs.items()}, "epochs": state["epoch"], "val_tta": tta, "se": se,
            "val_plain": plain, "cpu_s": cpu, "wall_s": wall, "cpu_per_epoch": cpu / state["epoch"],
            "img_per_s": len(p.y_train) * state["epoch"] / wall, "cpu_per_wall": cpu / wall,
            "val_acc_by_epoch": state["history"]["val_accuracy"]}  # fmt: skip
@@ -246,7 +316,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=["full:callback", "full:graph"])
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--design", default="full", choices=sorted(DESIGNS))
-    parser.add_argument("--cpu-minutes", type=float, default=10.0)
+    parser.add_argument("--minutes", type=float, default=10.0, help="the screen's budget")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="of the budget")
     parser.add_argument("--epochs", type=int, default=0, help="a set length instead")
     args = parser.parse_args()
     if args.laptop:
