@@ -118,6 +118,16 @@ def test_after_any_re_plan_the_run_has_the_length_asked_and_ends_at_zero(
     assert all(0.0 <= r <= 0.01 * (1 + 1e-12) for r in schedule)
 
 
+def test_a_schedule_of_one_or_two_steps_clamps_its_warm_up_to_all_but_the_last():
+    # warm-up 5 steps asked; 2 steps: one of warm-up, then the peak's cosine ending at zero
+    assert learning_rate(0, 1.0, 5, 2) == pytest.approx(WARMUP_START)
+    assert learning_rate(1, 1.0, 5, 2) == pytest.approx(1.0)
+    assert learning_rate(2, 1.0, 5, 2) == pytest.approx(0.0, abs=1e-15)
+    # 1 step: no warm-up left, the one step at the peak
+    assert learning_rate(0, 1.0, 5, 1) == pytest.approx(1.0)
+    assert learning_rate(1, 1.0, 5, 1) == pytest.approx(0.0, abs=1e-15)
+
+
 def test_a_re_plan_shorter_than_the_warm_up_still_ends_at_zero(keras_loaded):
     # 100 epochs of 10 steps with a 5% warm-up: 50 steps. The probe was 50x too hopeful:
     # after epoch 1 the plan asks for 2 epochs, 20 steps, all inside the warm-up.

@@ -74,7 +74,7 @@ def normalized_confusion(
 
     counts: np.ndarray = confusion_matrix(y_true, y_pred, labels=list(range(n_classes)))
     support = counts.sum(axis=1, keepdims=True)
-    matrix = np.divide(counts, support, out=np.zeros(counts.shape), where=support > 0)
+    matrix = counts / np.maximum(support, 1)  # an absent class's counts are all zero
     return counts, matrix
 
 
@@ -122,7 +122,7 @@ def confusion_facts(
     pairs = confused_pairs(matrix, counts)
     return {
         "n": len(y_true),
-        "accuracy": float((y_true == y_pred).mean()) if len(y_true) else 0.0,
+        "accuracy": float((y_true == y_pred).mean()),
         "matrix": matrix.tolist(),
         "counts": counts.tolist(),
         "support": support.tolist(),
@@ -131,7 +131,7 @@ def confusion_facts(
         "mutual_pair": _mutual(pairs, matrix),
         "per_class": _per_class(precision, rec, f1, support, predicted),
         "n_present": len(present),
-        "macro_f1": float(np.mean(f1[present])) if len(present) else 0.0,
+        "macro_f1": float(np.mean(f1[present])),
         "errors": int((y_true != y_pred).sum()),
         "sink": sink_facts(counts, precision),
     }
