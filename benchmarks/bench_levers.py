@@ -2,7 +2,7 @@
 
     python benchmarks/bench_levers.py speed [--laptop] [--only NAME ...]
     python benchmarks/bench_levers.py screen --design NAME --minutes M [--clock cpu|wall]
-        [--laptop]
+        [--members N] [--laptop]
 
 speed: seconds of CPU and of wall a training step, for each model design and for the
 training loop's two ways of setting the learning rate (a per-step Python callback, as
@@ -11,8 +11,9 @@ stratified hold-out of train.csv (the project's split, seed 0) for as many epoch
 M minutes of this process's CPU time, or of wall time with --clock wall (planned again
 after every epoch from the seconds the epochs took, through the training loop's own
 re-planning), then its validation accuracy with flip TTA, its standard error, and the
-accuracy of the weights averaged over the last epochs of the cosine (SWA). Each screen
-prints one JSON line; nothing is asserted.
+accuracy of the weights averaged over the last epochs of the cosine (SWA). A screen prints
+one JSON line a model (--members N: N models, each 1/N of the time with its own seed, then
+the accuracy of their averaged predictions); nothing is asserted.
 """
 
 from __future__ import annotations
@@ -216,18 +217,38 @@ def accuracy(model, p) -> tuple[float, float, float]:
 
 
 def screen(args: argparse.Namespace) -> None:
+    """One JSON line a member (--members N: N models of the design, each trained for 1/N of
+    the minutes with its own seed), then, for N > 1, the accuracy of their averaged
+    probabilities (flip TTA each)."""
+    import numpy as np
+
+    from reportgen.runs.pipeline import predict_probs
+    from reportgen.tfenv import tensorflow
+
+    tensorflow()
+    p = parts(args.data)
+    probs = []
+    for member in range(args.members):
+        model, figures = screen_one(args, p, member, args.minutes / args.members)
+        print(json.dumps({"member": member, **figures}), flush=True)
+        probs.append(predict_probs(model, p.x_val, tta_flip=True))
+    if args.members > 1:
+        acc = float((np.mean(probs, axis=0).argmax(1) == p.y_val).mean())
+        se = math.sqrt(acc * (1 - acc) / len(p.y_val))
+        print(json.dumps({"design": args.design, "members": args.members, "val_tta": acc,
+                          "se": se}), flush=True)  # fmt: skip
+
+
+def screen_one(args: argparse.Namespace, p, seed: int, minutes: float) -> tuple:
     import keras
 
     from reportgen.progress import Reporter
     from reportgen.runs.loop import fit_epochs
     from reportgen.runs.pipeline import eval_dataset, train_dataset
     from reportgen.runs.train import new_state, steps_per_epoch
-    from reportgen.tfenv import tensorflow
 
-    tensorflow()
-    p = parts(args.data)
     spec = base_spec(args.design)
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     steps = steps_per_epoch(spec, len(p.y_train))
     first = args.epochs or 8
     model = compiled(args.design, p.mean, p.std, first * steps)
@@ -243,15 +264,15 @@ def screen(args: argparse.Namespace) -> None:
         phases.epoch_done(s)
 
     def replan(done: int, seconds) -> int:
-        return phases.replan(done, args.minutes * 60) if not args.epochs else first
+        return phases.replan(done, minutes * 60) if not args.epochs else first
 
-    train = train_dataset(p.x_train, p.y_train, 128, spec.augment, 0)
+    train = train_dataset(p.x_train, p.y_train, 128, spec.augment, seed)
     if DESIGNS[args.design].get("erase"):
         train = train.map(lambda x, y: (erased(x, DESIGNS[args.design]["erase"]), y))
     datasets = (phases.resized(train), eval_dataset(p.x_val, p.y_val, 256, one_hot=True))
     fit_epochs(model, spec, state, datasets, steps, Reporter(), args.design, keep, replan)
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    print(json.dumps(screen_figures(args, model, p, state, kept, cpu, wall, phases)), flush=True)
+    return model, screen_figures(args, minutes, model, p, state, kept, (cpu, wall), phases)
 
 
 def erased(x, p: float):
@@ -316,9 +337,10 @@ class Phases:
         return max(done + 1, n)
 
 
-def screen_figures(args, model, p, state, kept, cpu, wall, phases) -> dict:
+def screen_figures(args, minutes, model, p, state, kept, times, phases) -> dict:
     tta, se, plain = accuracy(model, p)
-    out = {"design": args.design, "clock": args.clock, "minutes": args.minutes,
+    cpu, wall = times
+    out = {"design": args.design, "clock": args.clock, "minutes": minutes,
            "epoch_seconds_by_size": {size: sum(c) / len(c) for size, c in phases.costs.items()}, "epochs": state["epoch"], "val_tta": tta, "se": se,
            "val_plain": plain, "cpu_s": cpu, "wall_s": wall, "cpu_per_epoch": cpu / state["epoch"],
            "img_per_s": len(p.y_train) * state["epoch"] / wall, "cpu_per_wall": cpu / wall,
@@ -343,6 +365,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="the screen's budget")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu", help="of the budget")
     parser.add_argument("--epochs", type=int, default=0, help="a set length instead")
+    parser.add_argument("--members", type=int, default=1, help="models averaged, 1/N the time each")
     args = parser.parse_args()
     if args.laptop:
         laptop_env()
