@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, settings
@@ -27,12 +28,22 @@ SLOW = settings(
 
 def one_line_user_error(call, *args, starts: str = "") -> str:
     """The message of the UserError that call(*args) raises: one line, starting with `starts`."""
-    with pytest.raises(UserError) as caught:
-        call(*args)
-    message = str(caught.value)
+    returned, message = result_or_refusal(call, *args, starts=starts)
+    if message is None:
+        pytest.fail(f"no UserError: {call.__name__} returned {returned!r}")
+    return message
+
+
+def result_or_refusal(call, *args, starts: str = "") -> tuple[Any, str | None]:
+    """(call(*args), None), or (None, its UserError's message), which must be one line
+    starting with `starts`."""
+    try:
+        return call(*args), None
+    except UserError as refused:
+        message = str(refused)
     assert "\n" not in message and "\r" not in message, message
     assert message.startswith(starts), message
-    return message
+    return None, message
 
 
 # Text a file or a flag can hold (UTF-8: no lone surrogates), and any text at all.

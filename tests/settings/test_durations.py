@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from reportgen.errors import UserError
 from reportgen.settings.durations import WEEK, budget_text, format_duration, parse_budget
-from tests.properties import ANY_TEXT, QUICK, durations, one_line_user_error
+from tests.properties import (
+    ANY_TEXT,
+    QUICK,
+    durations,
+    one_line_user_error,
+    result_or_refusal,
+)
 
 
 @pytest.mark.parametrize(
@@ -133,12 +139,8 @@ def test_parse_then_format_then_parse_is_stable(written):
 @example("-5m")
 @example("4\n5m")
 def test_any_text_is_a_budget_of_a_week_at_most_or_one_line(text):
-    try:
-        seconds = parse_budget(text)
-    except UserError as refused:
-        message = str(refused)
-        assert "\n" not in message and message.startswith("--budget "), message
-    else:
+    seconds, refused = result_or_refusal(parse_budget, text, starts="--budget ")
+    if refused is None:
         assert 0 < seconds <= WEEK
 
 
@@ -161,11 +163,8 @@ def test_a_number_of_minutes_up_to_a_week_is_a_budget(minutes):
     )
 )
 def test_any_other_value_is_a_budget_of_a_week_at_most_or_one_line(value):
-    try:
-        seconds = parse_budget(value)
-    except UserError as refused:
-        message = str(refused)
-        assert "\n" not in message and message.startswith("--budget "), message
+    seconds, refused = result_or_refusal(parse_budget, value, starts="--budget ")
+    if refused is not None:
         assert (
             isinstance(value, bool | list | type(None))
             or not 0 < value * 60 <= WEEK
