@@ -53,6 +53,11 @@ LAPTOP = {
 }
 
 
+def standard_error(accuracy: float, n: int) -> float:
+    """Of an accuracy measured on n images (binomial)."""
+    return math.sqrt(accuracy * (1 - accuracy) / n)
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -69,7 +74,7 @@ def run_figures(run) -> dict:
     m = run.metrics
     return {
         "cpu_per_epoch": m.get("cpu_seconds", 0.0) / m["epochs_run"],
-        "se": math.sqrt(m["val_accuracy"] * (1 - m["val_accuracy"]) / m["n_val"]),
+        "se": standard_error(m["val_accuracy"], m["n_val"]),
         "epochs": m["epochs_run"],
         "planned_epochs": m.get("planned_epochs"),
         "train_seconds": m["train_seconds"],
@@ -174,7 +179,7 @@ def today_loop(spec, data) -> dict:
         "cpu_per_wall": (time.process_time() - cpu) / wall,
         "cpu_per_epoch": (time.process_time() - cpu) / spec.epochs,
         "val_accuracy": accuracy,
-        "se": math.sqrt(accuracy * (1 - accuracy) / len(va)),
+        "se": standard_error(accuracy, len(va)),
         "images_per_second": spec.epochs * len(y) / wall,
     }
 

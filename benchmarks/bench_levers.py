@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP
+from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP, standard_error
 
 # Model designs: convs per block (at 24, 12, 6 px after the space-to-depth stem), filters,
 # separable convolutions after a block's first, and the dense layer.
@@ -213,7 +213,7 @@ def accuracy(model, p) -> tuple[float, float, float]:
 
     tta = float((predict_probs(model, p.x_val, tta_flip=True).argmax(1) == p.y_val).mean())
     plain = float((predict_probs(model, p.x_val).argmax(1) == p.y_val).mean())
-    return tta, math.sqrt(tta * (1 - tta) / len(p.y_val)), plain
+    return tta, standard_error(tta, len(p.y_val)), plain
 
 
 def screen(args: argparse.Namespace) -> None:
@@ -234,9 +234,8 @@ def screen(args: argparse.Namespace) -> None:
         probs.append(predict_probs(model, p.x_val, tta_flip=True))
     if args.members > 1:
         acc = float((np.mean(probs, axis=0).argmax(1) == p.y_val).mean())
-        se = math.sqrt(acc * (1 - acc) / len(p.y_val))
         print(json.dumps({"design": args.design, "members": args.members, "val_tta": acc,
-                          "se": se}), flush=True)  # fmt: skip
+                          "se": standard_error(acc, len(p.y_val))}), flush=True)  # fmt: skip
 
 
 def screen_one(args: argparse.Namespace, p, seed: int, minutes: float) -> tuple:
@@ -327,9 +326,13 @@ class Phases:
         if self.progressive and state["epoch"] >= self.progressive["until"] * state["epochs"]:
             self.size.assign(48)
 
+    def mean_costs(self) -> dict[int, float]:
+        """An epoch's mean cost at each size trained so far."""
+        return {size: sum(c) / len(c) for size, c in self.costs.items()}
+
     def replan(self, done: int, budget_seconds: float) -> int:
         self.record(done)
-        mean = {size: sum(c) / len(c) for size, c in self.costs.items()}
+        mean = self.mean_costs()
         big = mean.get(48) or next(iter(mean.values())) * (48 / next(iter(mean))) ** 2
         small = mean.get(self.progressive["size"], big) if self.progressive else big
         share = self.progressive["until"] if self.progressive else 0.0
@@ -341,7 +344,8 @@ def screen_figures(args, minutes, model, p, state, kept, times, phases) -> dict:
     tta, se, plain = accuracy(model, p)
     cpu, wall = times
     out = {"design": args.design, "clock": args.clock, "minutes": minutes,
-           "epoch_seconds_by_size": {size: sum(c) / len(c) for size, c in phases.costs.items()}, "epochs": state["epoch"], "val_tta": tta, "se": se,
+           "epoch_seconds_by_size": phases.mean_costs(), "epochs": state["epoch"],
+           "val_tta": tta, "se": se,
            "val_plain": plain, "cpu_s": cpu, "wall_s": wall, "cpu_per_epoch": cpu / state["epoch"],
            "img_per_s": len(p.y_train) * state["epoch"] / wall, "cpu_per_wall": cpu / wall,
            "val_acc_by_epoch": state["history"]["val_accuracy"]}  # fmt: skip

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP
+from benchmarks.bench_accuracy import DEFAULT_DATA, LAPTOP, standard_error
 
 CELLS = ((False, False), (False, True), (True, False), (True, True))  # (normalize, augment)
 
@@ -61,7 +61,7 @@ def train_cell(store, spec, data) -> dict:
     acc = m["val_accuracy"]
     return {
         "cell": spec.name, "epochs": m["epochs_run"], "val_tta": acc,
-        "se": math.sqrt(acc * (1 - acc) / m["n_val"]), "val_plain": m["val_accuracy_plain"],
+        "se": standard_error(acc, m["n_val"]), "val_plain": m["val_accuracy_plain"],
         "train_cpu_per_epoch": m["cpu_seconds"] / m["epochs_run"],
         "img_per_s": m["n_train"] * m["epochs_run"] / m["train_seconds"],
         "train_s": m["train_seconds"], "wall_s": wall, "cpu_s": cpu,
