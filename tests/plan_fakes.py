@@ -39,12 +39,13 @@ class FakeClock:
 
 class FakeStore(RunStore):
     """Trains nothing: each epoch of a run moves the fake clock by its cost times `slowdown`
-    (half the run's fixed cost before its first epoch, half after its last), and a paced
-    run is re-planned after every epoch, as the trainer does."""
+    (or the run's own in `slowdowns`; half the run's fixed cost before its first epoch, half
+    after its last), and a paced run is re-planned after every epoch, as the trainer does."""
 
-    def __init__(self, tmp_path, clock, slowdown=1.0, cached=()):
+    def __init__(self, tmp_path, clock, slowdown=1.0, cached=(), slowdowns=None):
         super().__init__(tmp_path / "runs")
         self.clock, self.slowdown, self.cached_keys = clock, slowdown, set(cached)
+        self.slowdowns = slowdowns or {}  # run name -> its own slowdown, instead
         self.trained: list = []
         self.budgets: dict[str, object] = {}  # run name -> what it records of its budget
 
@@ -58,17 +59,17 @@ class FakeStore(RunStore):
         return None
 
     def ensure(self, spec, data, report, label=None, on_step=None, pace=None):
-        cost = COSTS[spec.name]
-        self.clock.now += cost.fixed / 2 * self.slowdown
+        cost, slowdown = COSTS[spec.name], self.slowdowns.get(spec.name, self.slowdown)
+        self.clock.now += cost.fixed / 2 * slowdown
         total, seconds = spec.epochs, []
         while len(seconds) < total:
-            self.clock.now += cost.epoch * self.slowdown
-            seconds.append(cost.epoch * self.slowdown)
+            self.clock.now += cost.epoch * slowdown
+            seconds.append(cost.epoch * slowdown)
             if on_step is not None:
                 on_step()
             if pace is not None and len(seconds) < total:
                 total = pace.replan(len(seconds), seconds)
-        self.clock.now += cost.fixed / 2 * self.slowdown
+        self.clock.now += cost.fixed / 2 * slowdown
         self.trained.append(spec.with_(epochs=total))
         self.budgets[spec.name] = pace.describe() if pace is not None else None
         return ("trained", spec.name, total)

@@ -55,7 +55,13 @@ class Project:
 
         text = self.config.training.budget
         profile = self.profile
-        return Budget(parse_budget(text), text, profile.shares, profile.ablation_holds_epochs)
+        return Budget(
+            parse_budget(text),
+            text,
+            profile.shares,
+            profile.ablation_holds_epochs,
+            profile.cnn_plateau_epochs,
+        )
 
     def train(self, specs: dict[str, RunSpec], report, budget=None):  # -> dict[str, Run]
         """The runs of specs by key: cached ones read, the others trained within the budget

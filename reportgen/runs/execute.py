@@ -37,6 +37,7 @@ class Budget:
     text: str  # as the user wrote it, for messages
     role_shares: Mapping[str, float]  # the profile's shares
     ablation_holds: int = 0  # the epochs a q3 cell needs for its comparison to hold (0: unsaid)
+    cnn_plateau: int = 0  # the epochs from which the recipe's CNN stops gaining (0: unsaid)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def check_own_models(specs: Mapping[str, RunSpec]) -> None:
 
 
 def describe(plan: Plan, planner: Planner | None = None) -> list[str]:
-    """The plan as lines for people (`train --dry-run`), with what it buys q3 (planner)."""
+    """The plan as lines for people (`train --dry-run`), with what it buys (planner)."""
     lines = [f"{'run':32s} {'role':9s} {'epochs':>6s} {'minutes':>8s}"]
     for r in plan.runs:
         lines.append(f"{r.spec.name:32s} {r.spec.role:9s} {r.spec.epochs:6d} {r.seconds / 60:8.1f}")
@@ -146,36 +147,52 @@ def describe(plan: Plan, planner: Planner | None = None) -> list[str]:
         f"total: {len(plan.runs)} runs to train, about {format_duration(plan.seconds)}, "
         f"within a budget of {format_duration(plan.budget)}"
     )
-    return lines + (ablation_lines(plan, planner) if planner is not None else [])
+    return lines + (length_lines(plan, planner) if planner is not None else [])
 
 
 def plan_lines(plan: Plan, planner: Planner) -> list[str]:
     """What the budget buys, before any training (the build's log): each run's epochs, and
-    whether q3's cells reach the length their comparison needs."""
-    cnn = [f"{r.spec.name} {r.spec.epochs}" for r in plan.runs if r.spec.role != "ablation"]
+    whether the CNN and q3's cells reach the lengths they need."""
+    runs = sorted((r for r in plan.runs if r.spec.role != "ablation"), key=lambda r: r.share)
+    cnn = [f"{r.spec.name} {r.spec.epochs}" for r in reversed(runs)]  # the CNN first
     cells = [r for r in plan.runs if r.spec.role == "ablation"]
     if cells:
         cnn.append(f"q3's {len(cells)} cells {cells[0].spec.epochs} each")
     head = f"plan for --budget {planner.budget.text} on this machine (epochs): " + ", ".join(cnn)
-    return [head, *ablation_lines(plan, planner)]
+    return [head, *length_lines(plan, planner)]
 
 
-def ablation_lines(plan: Plan, planner: Planner) -> list[str]:
-    """q3's cells: the epochs their comparison needs, whether the plan gives them, and the
-    budget that does on this machine."""
-    holds = planner.budget.ablation_holds
+def length_lines(plan: Plan, planner: Planner) -> list[str]:
+    """For the recipe's CNN and for q3's cells: the epochs they need (measured on the
+    course's data), whether the plan gives them, and the budget that does on this machine."""
+    budget = planner.budget
+    recipe_cnn = [r.key for r in plan.runs if r.spec.role == "cnn" and r.spec.model.user is None]
     cells = [r.key for r in plan.runs if r.spec.role == "ablation"]
-    if not cells or not holds:
-        return []
+    lines = []
+    if recipe_cnn and budget.cnn_plateau:
+        epochs, need = plan.epochs(recipe_cnn[0]), budget.cnn_plateau
+        verdict = "enough" if epochs >= need else "too few: it has not reached its best accuracy"
+        lines.append(
+            f"cnn: {epochs} epochs ({verdict}); its accuracy levels off from {need} epochs "
+            f"(measured on the course's data), which --budget {budget_for(planner, recipe_cnn, need)}"
+            " gives here"
+        )
+    if cells and budget.ablation_holds:
+        epochs, need = plan.epochs(cells[0]), budget.ablation_holds
+        verdict = "enough" if epochs >= need else "too few: its verdicts may not hold"
+        lines.append(
+            f"q3: each cell {epochs} epochs ({verdict}); its comparison holds from {need} epochs "
+            f"a cell (measured on the course's data), which --budget "
+            f"{budget_for(planner, cells, need)} gives here"
+        )
+    return lines
+
+
+def budget_for(planner: Planner, keys: Sequence[str], epochs: int) -> str:
+    """The budget whose share for keys trains each of them for epochs, on this machine."""
     costs, shares = planner.costs, planner.shares
-    need = holds * sum(costs[k].epoch for k in cells) + sum(costs[k].fixed for k in cells)
-    enough = budget_text(need / (sum(shares[k] for k in cells) * TRAINING_SHARE))
-    epochs = plan.epochs(cells[0])
-    verdict = "enough" if epochs >= holds else "too few: its verdicts may not hold"
-    return [
-        f"q3: each cell {epochs} epochs ({verdict}); its comparison holds from {holds} epochs "
-        f"a cell (measured on the course's data), which --budget {enough} gives here"
-    ]
+    need = sum(costs[k].seconds(epochs) for k in keys)
+    return budget_text(need / (sum(shares[k] for k in keys) * TRAINING_SHARE))
 
 
 def train_runs(

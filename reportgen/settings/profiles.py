@@ -64,6 +64,9 @@ class Profile:
     # the epochs a q3 cell needs for the grid's verdicts to be those of 30-epoch cells
     # (measured on the course's data, issue 23); a budget that gives fewer says so
     ablation_holds_epochs: int
+    # the epochs from which the recipe's CNN stops gaining accuracy (measured on the course's
+    # data, issue 23); a budget that gives fewer says so
+    cnn_plateau_epochs: int
     smoothgrad_samples: int
     lime_samples: int
     actmax_steps: int
