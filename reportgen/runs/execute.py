@@ -168,24 +168,26 @@ def length_lines(plan: Plan, planner: Planner) -> list[str]:
     budget = planner.budget
     recipe_cnn = [r.key for r in plan.runs if r.spec.role == "cnn" and r.spec.model.user is None]
     cells = [r.key for r in plan.runs if r.spec.role == "ablation"]
-    lines = []
-    if recipe_cnn and budget.cnn_plateau:
-        epochs, need = plan.epochs(recipe_cnn[0]), budget.cnn_plateau
-        verdict = "enough" if epochs >= need else "too few: it has not reached its best accuracy"
-        lines.append(
-            f"cnn: {epochs} epochs ({verdict}); its accuracy levels off from {need} epochs "
-            f"(measured on the course's data), which --budget {budget_for(planner, recipe_cnn, need)}"
-            " gives here"
-        )
-    if cells and budget.ablation_holds:
-        epochs, need = plan.epochs(cells[0]), budget.ablation_holds
-        verdict = "enough" if epochs >= need else "too few: its verdicts may not hold"
-        lines.append(
-            f"q3: each cell {epochs} epochs ({verdict}); its comparison holds from {need} epochs "
-            f"a cell (measured on the course's data), which --budget "
-            f"{budget_for(planner, cells, need)} gives here"
-        )
-    return lines
+    wanted = (
+        (recipe_cnn, budget.cnn_plateau, "cnn: {} epochs", "it has not reached its best accuracy",
+         "its accuracy levels off from {} epochs"),
+        (cells, budget.ablation_holds, "q3: each cell {} epochs", "its verdicts may not hold",
+         "its comparison holds from {} epochs a cell"),
+    )  # fmt: skip
+    return [
+        length_line(plan, planner, keys, need, *w) for keys, need, *w in wanted if keys and need
+    ]
+
+
+def length_line(
+    plan: Plan, planner: Planner, keys: list[str], need: int, head: str, short: str, holds: str
+) -> str:
+    epochs = plan.epochs(keys[0])
+    verdict = "enough" if epochs >= need else f"too few: {short}"
+    return (
+        f"{head.format(epochs)} ({verdict}); {holds.format(need)} (measured on the course's "
+        f"data), which --budget {budget_for(planner, keys, need)} gives here"
+    )
 
 
 def budget_for(planner: Planner, keys: Sequence[str], epochs: int) -> str:
