@@ -153,8 +153,8 @@ def describe(plan: Plan, planner: Planner | None = None) -> list[str]:
 def plan_lines(plan: Plan, planner: Planner) -> list[str]:
     """What the budget buys, before any training (the build's log): each run's epochs, and
     whether the CNN and q3's cells reach the lengths they need."""
-    runs = sorted((r for r in plan.runs if r.spec.role != "ablation"), key=lambda r: r.share)
-    cnn = [f"{r.spec.name} {r.spec.epochs}" for r in reversed(runs)]  # the CNN first
+    runs = sorted((r for r in plan.runs if r.spec.role != "ablation"), key=lambda r: -r.share)
+    cnn = [f"{r.spec.name} {r.spec.epochs}" for r in runs]  # the CNN first
     cells = [r for r in plan.runs if r.spec.role == "ablation"]
     if cells:
         cnn.append(f"q3's {len(cells)} cells {cells[0].spec.epochs} each")

@@ -132,30 +132,15 @@ def test_later_cells_slower_than_the_first_come_out_of_the_cnn(tmp_path, drift):
     (a 2-core machine drifted 40% slower between cells): the CNN, planned last with the
     time really left, gives the epochs back, the DNN keeps its own, and training ends on
     time."""
-    clock = FakeClock()
     slower = {f"abl{i}": drift for i in (1, 2, 3)}
-    store = FakeStore(tmp_path, clock, slowdowns=slower)
-    specs = {s.name: s for s in report_specs().values()}
-    train_runs(
-        store, DATA, specs, Reporter(), Budget(2700.0, "45m", SHARES), fake_measure(clock), clock
-    )
+    store, _, clock = fake_training(tmp_path, Budget(2700.0, "45m", SHARES), slower)
     assert clock.now <= 2700.0 * TRAINING_SHARE
     epochs = {s.name: s.epochs for s in store.trained}
     assert len({epochs[f"abl{i}"] for i in range(4)}) == 1
-    steady = logged_store_epochs(tmp_path / "steady")
+    steady_store = fake_training(tmp_path / "steady", Budget(2700.0, "45m", SHARES))[0]
+    steady = {s.name: s.epochs for s in steady_store.trained}
     assert epochs["dnn"] == steady["dnn"] and epochs["abl0"] == steady["abl0"]
     assert (epochs["cnn"] < steady["cnn"]) == (drift > 1.0)
-
-
-def logged_store_epochs(tmp_path) -> dict[str, int]:
-    """The epochs of each run of the report under --budget 45m on a steady fake machine."""
-    clock = FakeClock()
-    store = FakeStore(tmp_path, clock)
-    specs = {s.name: s for s in report_specs().values()}
-    train_runs(
-        store, DATA, specs, Reporter(), Budget(2700.0, "45m", SHARES), fake_measure(clock), clock
-    )
-    return {s.name: s.epochs for s in store.trained}
 
 
 @pytest.mark.parametrize("error", [0.5, 2.0])
@@ -220,12 +205,19 @@ class Logged(Reporter):
         self.lines.append(message)
 
 
+def fake_training(tmp_path, budget: Budget, slowdowns=None) -> tuple[FakeStore, Logged, FakeClock]:
+    """The report's runs trained under the budget on the fake clock (slowdowns: FakeStore's):
+    the store (what it trained), the log and the clock at the end."""
+    clock, report = FakeClock(), Logged()
+    store = FakeStore(tmp_path, clock, slowdowns=slowdowns)
+    specs = {s.name: s for s in report_specs().values()}
+    train_runs(store, DATA, specs, report, budget, fake_measure(clock), clock)
+    return store, report, clock
+
+
 def logged_training(tmp_path, budget: Budget) -> list[str]:
     """The log of the report's runs trained under the budget, on the fake clock."""
-    clock, report = FakeClock(), Logged()
-    specs = {s.name: s for s in report_specs().values()}
-    train_runs(FakeStore(tmp_path, clock), DATA, specs, report, budget, fake_measure(clock), clock)
-    return report.lines
+    return fake_training(tmp_path, budget)[1].lines
 
 
 def test_the_log_says_what_the_training_took_of_the_budget(tmp_path):
