@@ -55,6 +55,16 @@ def eval_dataset(
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+# Named, not two lambdas on one line, which autograph cannot tell apart in the source (it
+# warned on every prediction with flip TTA and ran them unconverted).
+def _image(x: Any, _y: Any) -> Any:
+    return x
+
+
+def _mirror(x: Any, _y: Any) -> Any:
+    return x[:, :, ::-1, :]
+
+
 def predict_probs(
     model: Any, images: np.ndarray, batch_size: int = 256, tta_flip: bool = False
 ) -> np.ndarray:
@@ -67,6 +77,6 @@ def predict_probs(
     total = np.zeros((len(images), NUM_CLASSES), np.float64)
     for mirrored in views:
         ds = eval_dataset(images, None, batch_size)
-        ds = ds.map(lambda x, _y: x[:, :, ::-1, :]) if mirrored else ds.map(lambda x, _y: x)
+        ds = ds.map(_mirror if mirrored else _image)
         total += model.predict(ds, verbose=0)
     return (total / len(views)).astype(np.float32)

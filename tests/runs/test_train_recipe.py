@@ -3,7 +3,10 @@ and the budget's refusals at the command line."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -45,6 +48,25 @@ def test_flip_tta_is_the_mean_of_the_image_and_its_mirror(trained):
     np.testing.assert_allclose(tta, (plain + mirrored) / 2, atol=1e-5)
     assert not np.allclose(tta, plain, atol=1e-5)  # the mirror changes something
     np.testing.assert_allclose(predict_probs(run.model, images), plain, atol=1e-5)
+
+
+TTA_SCRIPT = """
+import keras, numpy as np
+from reportgen.runs.pipeline import predict_probs
+model = keras.Sequential([keras.Input((48, 48, 1)), keras.layers.Flatten(), keras.layers.Dense(7)])
+predict_probs(model, np.zeros((4, 48, 48), np.uint8), tta_flip=True)
+"""
+
+
+def test_flip_tta_gives_autograph_nothing_to_warn_of():
+    """Under --debug TensorFlow speaks: the two views once were lambdas on one line, whose
+    source autograph could not parse (a warning for each, and the maps ran unconverted)."""
+    env = {**os.environ, "REPORTGEN_DEBUG": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        [sys.executable, "-c", TTA_SCRIPT], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "could not" not in done.stdout + done.stderr
 
 
 def test_the_run_records_tta_and_the_plain_accuracy(trained):
